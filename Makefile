@@ -1,0 +1,28 @@
+# Makefile: builds, runs and tests Keel. `make run` and `make test` are the two user-facing commands.
+
+BUILD ?= build
+.DEFAULT_GOAL := all
+
+include mk/toolchain.mk
+include mk/hypervisor.mk
+include boot/build.mk
+include tests/unit/build.mk
+include mk/esp.mk
+
+.PHONY: all deps run test clean
+all: $(HV_ELF) $(BOOT_EFI)
+
+# Installs missing Debian packages; silent when everything is present.
+deps:
+	@tools/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all esp
+	@tools/run-qemu.sh $(RUN_ARGS)
+
+test: deps
+	@$(MAKE) --no-print-directory all esp unit-build
+	@tools/run-tests.sh
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,23 @@
+# build.mk (tests/unit): cmocka unit tests of host-compiled hypervisor, loader and shared sources.
+#
+# Each test is tests/unit/test_NAME.c plus one line below naming the sources it exercises:
+#   $(eval $(call unit_test,NAME,SOURCES...))
+
+UNIT_DIR   := $(BUILD)/unit
+UNIT_TESTS :=
+
+define unit_test
+UNIT_TESTS += $(UNIT_DIR)/test_$(1)
+$(UNIT_DIR)/test_$(1): tests/unit/test_$(1).c $(2) $$(wildcard tests/unit/*.h)
+	@mkdir -p $(UNIT_DIR)
+	$$(CC) $$(HOST_CFLAGS) -Itests/unit -o $$@ tests/unit/test_$(1).c $(2) -lcmocka
+endef
+
+$(eval $(call unit_test,fmt,lib/fmt.c))
+
+.PHONY: unit-build unit
+unit-build: $(UNIT_TESTS)
+
+# Runs every unit test; tools/run-tests.sh does the same and counts results.
+unit: unit-build
+	@for t in $(UNIT_TESTS); do $$t || exit 1; done
