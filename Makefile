@@ -8,6 +8,8 @@ include mk/hypervisor.mk
 include boot/build.mk
 include tests/unit/build.mk
 include mk/esp.mk
+include mk/image.mk
+include mk/debug.mk
 
 .PHONY: all deps run test clean
 all: $(HV_ELF) $(BOOT_EFI)
@@ -21,7 +23,7 @@ run: deps
 	@tools/run-qemu.sh $(RUN_ARGS)
 
 test: deps
-	@$(MAKE) --no-print-directory all esp unit-build
+	@$(MAKE) --no-print-directory all esp image unit-build
 	@tools/run-tests.sh
 
 clean:

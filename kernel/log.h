@@ -23,6 +23,9 @@ size_t log_read(size_t offset, char *buf, size_t size);
 /* Stops the console path from taking the log lock (used by panic on a wedged CPU). */
 void log_force_unlocked(void);
 
+/* Called from the NMI handler: halts this CPU if a panic is in progress. */
+void panic_on_stop_ipi(void);
+
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
 
 #endif

@@ -45,7 +45,7 @@ static void emit_string(struct out *o, const struct spec *s, const char *str)
 	if (!str)
 		str = "(null)";
 	int len = 0;
-	while (str[len] && (s->precision < 0 || len < s->precision))
+	while ((s->precision < 0 || len < s->precision) && str[len])
 		len++;
 	if (!s->left)
 		pad(o, ' ', s->width - len);

@@ -10,14 +10,17 @@ HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 
 $(BUILD)/hv/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HV_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(HV_CFLAGS) -c $< -o $@
 
 $(BUILD)/hv/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(HV_ASFLAGS) -c $< -o $@
+	@echo "  AS      $<"
+	$(Q)$(CC) $(HV_ASFLAGS) -c $< -o $@
 
 $(HV_ELF): $(HV_OBJS) linker.ld
-	$(LD) -nostdlib -static -no-pie -z max-page-size=4096 -z noexecstack --gc-sections \
+	@echo "  LD      $@"
+	$(Q)$(LD) -nostdlib -static -no-pie -z max-page-size=4096 -z noexecstack --gc-sections \
 		-T linker.ld -o $@ $(HV_OBJS)
 
 -include $(HV_OBJS:.o=.d)

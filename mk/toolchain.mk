@@ -5,6 +5,9 @@ LD      ?= ld
 OBJCOPY ?= objcopy
 PYTHON  ?= python3
 
+# V=1 shows full command lines.
+Q := $(if $(V),,@)
+
 # Only the compiler's own freestanding headers (stdint, stddef, stdarg, stdbool): no host libc.
 GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
 

@@ -14,6 +14,10 @@ $(UNIT_DIR)/test_$(1): tests/unit/test_$(1).c $(2) $$(wildcard tests/unit/*.h)
 endef
 
 $(eval $(call unit_test,fmt,lib/fmt.c))
+$(eval $(call unit_test,cmdline,lib/cmdline.c))
+$(eval $(call unit_test,cfg,lib/cfg.c lib/fmt.c boot/config.c))
+$(eval $(call unit_test,elf64,lib/elf64.c lib/fmt.c))
+$(eval $(call unit_test,memmap,lib/memmap.c))
 
 .PHONY: unit-build unit
 unit-build: $(UNIT_TESTS)
@@ -21,3 +25,6 @@ unit-build: $(UNIT_TESTS)
 # Runs every unit test; tools/run-tests.sh does the same and counts results.
 unit: unit-build
 	@for t in $(UNIT_TESTS); do $$t || exit 1; done
+$(eval $(call unit_test,frame,kernel/frame.c))
+$(eval $(call unit_test,acpi,arch/x86_64/acpi.c))
+$(eval $(call unit_test,heap,kernel/heap.c kernel/frame.c))

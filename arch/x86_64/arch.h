@@ -1,0 +1,50 @@
+/* arch.h: what kernel/ may ask of the CPU and the platform; implemented in arch/x86_64/. */
+#ifndef KEEL_ARCH_H
+#define KEEL_ARCH_H
+
+#include <stdint.h>
+
+#include "keel/boot_info.h"
+
+/* Status codes for QEMU's isa-debug-exit device: QEMU exits with (code << 1) | 1. */
+#define KEEL_EXIT_OK    0x10   /* QEMU status 33 */
+#define KEEL_EXIT_PANIC 0x11   /* QEMU status 35 */
+
+/* Boot: tables, paging and stacks for the boot CPU. Calls 'next' on the BSP's guarded stack. */
+__attribute__((noreturn)) void arch_boot_cpu_init(const struct boot_info *bi, void (*next)(void));
+/* Continues on another stack; never returns (entry.S). */
+__attribute__((noreturn)) void arch_switch_stack(uint64_t new_top, void (*fn)(void *), void *arg);
+/* ACPI, power control, the TSC and the boot CPU's APIC and timer. */
+void arch_platform_init(const struct boot_info *bi);
+/* Starts the other CPUs (at most 'max' in all, 0 = every CPU); returns the number online. */
+unsigned int arch_smp_init(unsigned int max);
+
+unsigned int arch_cpu_id(void);
+void arch_irq_disable(void);
+__attribute__((noreturn)) void arch_halt_forever(void);
+/* Waits for an interrupt with interrupts enabled; returns after handling it. */
+void arch_idle(void);
+void arch_stop_other_cpus(void);
+void arch_backtrace_here(void);
+void arch_debug_exit(uint8_t code);
+__attribute__((noreturn)) void arch_power_off(void);
+__attribute__((noreturn)) void arch_reboot(void);
+/* Raises a CPU exception on purpose (debug_fault=): ud, gp, pf or de. Returns if unknown. */
+void arch_raise_fault(const char *which);
+
+/* Nanoseconds since the TSC was calibrated, and the TSC rate. */
+uint64_t arch_time_ns(void);
+uint64_t arch_tsc_khz(void);
+/* Milliseconds elapsed since a TSC value taken earlier (e.g. by the loader). */
+uint64_t arch_ms_since_tsc(uint64_t tsc);
+
+/* Text for the boot report. */
+struct arch_cpu_description {
+	char vendor[13];
+	char brand[49];
+	unsigned int family, model, stepping;
+	const char *virt;         /* e.g. "SVM present (NPT)" */
+};
+void arch_describe_cpu(struct arch_cpu_description *d);
+
+#endif

@@ -1,0 +1,19 @@
+/* irq.h: masking local interrupts around short critical sections (RFLAGS.IF). */
+#ifndef KEEL_IRQ_H
+#define KEEL_IRQ_H
+
+/* Returns the previous state for irq_restore(); nests safely. */
+static inline unsigned long irq_save(void)
+{
+	unsigned long flags;
+	__asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) :: "memory");
+	return flags;
+}
+
+static inline void irq_restore(unsigned long flags)
+{
+	if (flags & (1ul << 9))
+		__asm__ volatile("sti" ::: "memory");
+}
+
+#endif

@@ -1,0 +1,156 @@
+/* setup.c: bringing the boot CPU and the platform up, and the small arch services kernel/ uses. */
+#include "arch.h"
+
+#include "acpi.h"
+#include "cpu.h"
+#include "lapic.h"
+#include "layout.h"
+#include "log.h"
+#include "paging.h"
+#include "percpu.h"
+#include "platform.h"
+#include "power.h"
+#include "trap.h"
+#include "tsc.h"
+
+#define TIMER_HZ 100
+
+struct acpi_info platform_acpi;
+
+void percpu_activate(struct cpu *c)
+{
+	c->self = c;
+	gdt_setup(&c->tables, c->stack_top - CPU_STACK_OFFSET - CPU_STACK_SIZE);
+	gdt_load(&c->tables);
+	wrmsr(MSR_GS_BASE, (uint64_t)c);
+	idt_load();
+}
+
+static void timer_interrupt(struct trap_frame *f)
+{
+	(void)f;
+	this_cpu()->timer_ticks++;
+	lapic_eoi();
+}
+
+static void stop_interrupt(struct trap_frame *f)
+{
+	(void)f;
+	arch_halt_forever();
+}
+
+void cpu_local_init(struct cpu *c)
+{
+	percpu_activate(c);
+	lapic_cpu_init();
+	c->apic_id = lapic_id();
+	lapic_timer_start_periodic(VECTOR_TIMER, TIMER_HZ);
+}
+
+void arch_boot_cpu_init(const struct boot_info *bi, void (*next)(void))
+{
+	struct cpu *bsp = &cpu_data[0];
+
+	idt_init();
+	paging_init(bi);
+	bsp->id = 0;
+	bsp->stack_top = paging_map_cpu_slot(0) + CPU_STACK_OFFSET + CPU_STACK_SIZE;
+	/* Exceptions from here on are reported with the real tables and IST stacks. */
+	percpu_activate(bsp);
+	arch_switch_stack(bsp->stack_top, (void (*)(void *))next, NULL);
+}
+
+void arch_platform_init(const struct boot_info *bi)
+{
+	int rc = acpi_parse(bi->acpi_rsdp, &platform_acpi);
+	if (rc != ACPI_OK)
+		pr_warn("acpi: tables unusable (error %d); running on one CPU without ACPI power control\n", rc);
+	else
+		acpi_log_summary(&platform_acpi);
+	power_init(rc == ACPI_OK ? &platform_acpi : NULL);
+
+	/* Silence the legacy PICs: the APIC delivers everything from now on. */
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
+
+	tsc_calibrate();
+	pr_info("time: TSC %llu.%03llu MHz (%s)\n", (unsigned long long)(tsc_khz() / 1000),
+		(unsigned long long)(tsc_khz() % 1000), tsc_source());
+
+	trap_set_handler(VECTOR_TIMER, timer_interrupt);
+	trap_set_handler(VECTOR_IPI_STOP, stop_interrupt);
+	lapic_global_init(platform_acpi.lapic_address);
+	lapic_cpu_init();
+	lapic_timer_calibrate();
+	cpu_data[0].apic_id = lapic_id();
+	lapic_timer_start_periodic(VECTOR_TIMER, TIMER_HZ);
+	pr_info("apic: %s mode, timer at %u Hz\n", lapic_x2apic_mode() ? "x2APIC" : "xAPIC", TIMER_HZ);
+}
+
+unsigned int arch_cpu_id(void)
+{
+	/* GS is set up early, but panic may run before: fall back to 0. */
+	return rdmsr(MSR_GS_BASE) ? this_cpu()->id : 0;
+}
+
+void arch_irq_disable(void)
+{
+	irq_disable();
+}
+
+void arch_halt_forever(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+void arch_idle(void)
+{
+	cpu_idle_wait();
+}
+
+void arch_stop_other_cpus(void)
+{
+	if (cpus_online > 1)
+		lapic_send_ipi_others(IPI_NMI, 0);
+}
+
+void arch_backtrace_here(void)
+{
+	backtrace_print((uint64_t)__builtin_frame_address(0));
+}
+
+void arch_debug_exit(uint8_t code)
+{
+	power_debug_exit(code);
+}
+
+void arch_power_off(void)
+{
+	power_off();
+}
+
+void arch_reboot(void)
+{
+	power_reboot();
+}
+
+void arch_raise_fault(const char *which)
+{
+	if (!which[0])
+		return;
+	pr_info("debug: raising %s on purpose (debug_fault=)\n", which);
+	if (which[0] == 'u' && which[1] == 'd')
+		__asm__ volatile("ud2");
+	else if (which[0] == 'g' && which[1] == 'p')
+		wrmsr(0xdeadbeef, 0);          /* a reserved MSR: #GP */
+	else if (which[0] == 'p' && which[1] == 'f') {
+		volatile uint64_t unmapped = 0x10;   /* the loader's identity map is gone */
+		(void)*(volatile uint64_t *)unmapped;
+	}
+	else if (which[0] == 'd' && which[1] == 'e') {
+		volatile unsigned int zero = 0;
+		pr_info("%u\n", 1u / zero);
+	} else
+		pr_warn("debug: unknown debug_fault '%s' (use ud, gp, pf or de)\n", which);
+}

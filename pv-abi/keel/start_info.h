@@ -1,0 +1,73 @@
+/*
+ * start_info.h: how a Keel guest starts, and the start-info page it is handed.
+ *
+ * ---------------------------------------------------------------------------------
+ * The guest image
+ * ---------------------------------------------------------------------------------
+ * An ELF64 x86-64 executable (ET_EXEC). Its PT_LOAD segments are placed at guest-physical
+ * address == p_vaddr, so link it at a low address (Keel's guests use 0x100000). Every
+ * segment must lie inside [KEEL_GUEST_IMAGE_MIN, memory size); segments must not overlap.
+ *
+ * ---------------------------------------------------------------------------------
+ * Guest-physical memory at entry
+ * ---------------------------------------------------------------------------------
+ *   0 .. nr_pages * 4096        the domain's RAM, contiguous, zero-filled
+ *   image                       the ELF's segments (bss zeroed)
+ *   start_info_gpa              this structure, one page, read-write
+ *   page_tables_gpa             the initial page tables (see below), pt_pages pages
+ *   gdt_gpa                     a GDT page: 0x08 = 64-bit code, 0x10 = data
+ *   stack_top_gpa - 16 KiB      the boot stack
+ *   first_free_gpa ..           free: the guest's to use
+ * The builder places these pages right after the image's highest byte, in that order.
+ * Everything from first_free_gpa up to nr_pages * 4096 is free RAM.
+ *
+ * ---------------------------------------------------------------------------------
+ * The vCPU at entry
+ * ---------------------------------------------------------------------------------
+ *   64-bit mode: CR0 = PE|MP|ET|NE|WP|PG, CR4 = PAE, EFER = LME|LMA|NXE
+ *   CR3 = page_tables_gpa: an identity map (virtual == physical) of all guest RAM with
+ *         2 MiB pages, read-write-execute, and nothing else.
+ *   CS = 0x08, DS = ES = SS = 0x10, FS = GS = 0 with base 0
+ *   GDTR = gdt_gpa, limit 23; IDTR base 0, limit 0 (no IDT: install yours before enabling
+ *         interrupts, or an exception becomes a triple fault, which ends the domain)
+ *   RFLAGS = 0x2 (interrupts disabled), RIP = ELF entry, RSP = stack_top_gpa,
+ *   RDI = start_info_gpa; every other general register is 0.
+ *   x87/SSE state is reset; CR4.OSFXSR is clear, so set it (and CR0.MP, clear CR0.EM)
+ *   before using SSE.
+ * From then on the guest owns its page tables, GDT and IDT. There is no instruction
+ * emulation and no device model: see abi.h for what the hypervisor offers.
+ */
+#ifndef KEEL_PV_START_INFO_H
+#define KEEL_PV_START_INFO_H
+
+#include <stdint.h>
+
+#define KEEL_START_INFO_MAGIC  0x4f464e494c45454bull   /* "KEELINFO" little-endian */
+#define KEEL_GUEST_IMAGE_MIN   0x1000                  /* page 0 is never part of an image */
+#define KEEL_CMDLINE_MAX       1024
+
+/* flags */
+#define KEEL_SIF_PRIVILEGED    (1u << 0)   /* this is dom0 */
+
+/* Layout: 4096 bytes, all fields naturally aligned, little-endian. */
+struct keel_start_info {
+	uint64_t magic;            /* KEEL_START_INFO_MAGIC */
+	uint32_t abi_version;      /* KEEL_ABI_VERSION of the hypervisor */
+	uint32_t flags;            /* KEEL_SIF_* */
+	uint32_t domid;            /* this domain's id */
+	uint32_t nr_vcpus;         /* vCPUs the domain was created with (vCPU 0 starts) */
+	uint64_t nr_pages;         /* RAM size in 4 KiB pages */
+	uint64_t start_info_gpa;   /* where this page is */
+	uint64_t page_tables_gpa;  /* the initial page tables (reusable once the guest has its own) */
+	uint64_t pt_pages;         /* how many pages they occupy */
+	uint64_t gdt_gpa;          /* the initial GDT page */
+	uint64_t stack_top_gpa;    /* the initial RSP */
+	uint64_t first_free_gpa;   /* first page the builder did not use */
+	char     name[32];         /* the domain's name, NUL-terminated */
+	char     cmdline[KEEL_CMDLINE_MAX];  /* NUL-terminated */
+	uint8_t  reserved[4096 - 112 - KEEL_CMDLINE_MAX];  /* zero; room for later fields */
+};
+
+_Static_assert(sizeof(struct keel_start_info) == 4096, "start_info is one page");
+
+#endif

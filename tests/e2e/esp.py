@@ -1,0 +1,58 @@
+"""esp.py: per-test variants of the EFI System Partition (build/esp/ copied, keel.cfg or files changed)."""
+import os
+import re
+import shutil
+import subprocess
+
+from harness import BUILD, ROOT, Failure
+
+ESP_DIR = BUILD / "esp"
+CFG = "keel/keel.cfg"
+HV = "keel/keel.elf"
+
+
+def set_cfg_key(text, key, value):
+    """Replaces the first active 'key = ...' line of keel.cfg text, or appends one."""
+    line = f"{key} = {value}"
+    pattern = re.compile(rf"^[ \t]*{re.escape(key)}[ \t]*=.*$", re.M)
+    if pattern.search(text):
+        return pattern.sub(lambda _: line, text, count=1)
+    return text.rstrip("\n") + "\n" + line + "\n"
+
+
+def cfg_value(text, key):
+    """The value of an active 'key = value' line, without any trailing comment ('' if absent)."""
+    match = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=[ \t]*([^#\n]*)", text, re.M)
+    return match.group(1).strip() if match else ""
+
+
+def make_esp(case, options="", cfg_append="", files=None, remove=(), bochs=False):
+    """Builds case's ESP image and returns its path.
+
+    options:    hypervisor options appended to the shipped cmdline (later ones win).
+    cfg_append: raw lines appended to keel.cfg.
+    files:      {ESP path: bytes} written over the copy (e.g. a corrupt keel.elf).
+    remove:     ESP paths deleted from the copy.
+    bochs:      size the image in whole 16x63 cylinders, as Bochs requires.
+    """
+    if not (ESP_DIR / HV).is_file():
+        raise Failure(f"{ESP_DIR} is incomplete; run 'make esp' first")
+    tree = case.path("esp")
+    shutil.copytree(ESP_DIR, tree)
+    cfg_path = tree / CFG
+    cfg = cfg_path.read_text()
+    if options:
+        cfg = set_cfg_key(cfg, "cmdline", f"{cfg_value(cfg, 'cmdline')} {options}".strip())
+    if cfg_append:
+        cfg = cfg.rstrip("\n") + "\n" + cfg_append.rstrip("\n") + "\n"
+    cfg_path.write_text(cfg)
+    for name, data in (files or {}).items():
+        (tree / name).write_bytes(data)
+    for name in remove:
+        (tree / name).unlink()
+
+    image = case.path("esp.img")
+    env = dict(os.environ, CHS="1" if bochs else "0")
+    subprocess.run([str(ROOT / "tools/mkfatimg.sh"), str(tree), str(image), "64", "KEEL-ESP"],
+                   check=True, env=env, capture_output=True)
+    return image
