@@ -9,10 +9,11 @@ include boot/build.mk
 include tests/unit/build.mk
 include mk/esp.mk
 include mk/image.mk
+include mk/guests.mk
 include mk/debug.mk
 
 .PHONY: all deps run test clean
-all: $(HV_ELF) $(BOOT_EFI)
+all: $(HV_ELF) $(BOOT_EFI) $(GUEST_ELFS)
 
 # Installs missing Debian packages; silent when everything is present.
 deps:

@@ -141,9 +141,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 
 	info->acpi_rsdp = find_acpi_rsdp(st);
 	find_framebuffer(bs, &info->fb);
-	boot_log("ACPI RSDP at 0x%llx; framebuffer %ux%u at 0x%llx",
-	         (unsigned long long)info->acpi_rsdp, info->fb.width, info->fb.height,
-	         (unsigned long long)info->fb.base);
+	if (info->fb.base)
+		boot_log("ACPI RSDP at 0x%llx; framebuffer %ux%u at 0x%llx",
+		         (unsigned long long)info->acpi_rsdp, info->fb.width, info->fb.height,
+		         (unsigned long long)info->fb.base);
+	else
+		boot_log("ACPI RSDP at 0x%llx; no framebuffer", (unsigned long long)info->acpi_rsdp);
 
 	status = uefi_map_prepare(bs, &firmware_map);
 	if (EFI_ERROR(status))

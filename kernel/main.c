@@ -9,9 +9,13 @@
 #include "memory.h"
 #include "mm.h"
 #include "options.h"
+#include "boot_guests.h"
+#include "sched.h"
+#include "virt.h"
 
 static paddr_t boot_info_phys;
 static unsigned int cpus_up = 1;
+static bool boot_finished;
 
 static const struct boot_info *boot_info(void)
 {
@@ -44,19 +48,44 @@ static void kernel_main_late(void)
 	memory_reclaim_boot(bi);
 	heap_init();
 	arch_platform_init(bi);
+	virt = virt_detect();
 	cpus_up = arch_smp_init(boot_options.smp_max);
 	boot_report();
 	pr_info("keel: ready\n");
 
 	arch_raise_fault(boot_options.debug_fault);
+	boot_guests_init(bi);
+	sched_run();
+}
+
+/* Every CPU, once idle: at boot the boot CPU starts the next boot guest or finishes the run. */
+void sched_idle_hook(void)
+{
+	if (arch_cpu_id() != 0 || !sched_quiescent())
+		return;
+	if (boot_guests_start_next())
+		return;
+	if (boot_finished)
+		return;
+	boot_finished = true;
+	boot_guests_report();
 	if (boot_options.test_exit)
 		arch_debug_exit(KEEL_EXIT_OK);
 	if (boot_options.after_boot == AFTER_BOOT_POWEROFF)
 		arch_power_off();
 	if (boot_options.after_boot == AFTER_BOOT_REBOOT)
 		arch_reboot();
-	for (;;)
-		arch_idle();
+}
+
+void kernel_ap_main(void)
+{
+	/* A CPU whose virtualization cannot be enabled must never be handed a vCPU. */
+	if (virt && virt->cpu_enable() < 0) {
+		pr_err("cpu %u: cannot enable %s; it stays idle\n", arch_cpu_id(), virt->name);
+		for (;;)
+			arch_idle();
+	}
+	sched_run();
 }
 
 void kernel_main(paddr_t bi_phys);

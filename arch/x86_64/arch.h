@@ -18,6 +18,8 @@ __attribute__((noreturn)) void arch_switch_stack(uint64_t new_top, void (*fn)(vo
 void arch_platform_init(const struct boot_info *bi);
 /* Starts the other CPUs (at most 'max' in all, 0 = every CPU); returns the number online. */
 unsigned int arch_smp_init(unsigned int max);
+/* Where each application processor continues once it is up (kernel/main.c). */
+__attribute__((noreturn)) void kernel_ap_main(void);
 
 unsigned int arch_cpu_id(void);
 void arch_irq_disable(void);
@@ -37,6 +39,15 @@ uint64_t arch_time_ns(void);
 uint64_t arch_tsc_khz(void);
 /* Milliseconds elapsed since a TSC value taken earlier (e.g. by the loader). */
 uint64_t arch_ms_since_tsc(uint64_t tsc);
+
+/* The host CPU's CPUID answer, and its TSC. */
+void arch_host_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t *eax, uint32_t *ebx, uint32_t *ecx, uint32_t *edx);
+uint64_t arch_read_tsc(void);
+
+/* Wakes every other CPU (idle ones re-check the run queue; one in a guest takes an exit). */
+void arch_kick_other_cpus(void);
+/* This CPU's timer interrupts so far. */
+uint64_t arch_timer_ticks(void);
 
 /* Text for the boot report. */
 struct arch_cpu_description {

@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "irq.h"
+
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port)); }
 static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" :: "a"(v), "Nd"(port)); }
 static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" :: "a"(v), "Nd"(port)); }
@@ -49,8 +51,6 @@ DEFINE_CR_ACCESS(4)
 #undef DEFINE_CR_ACCESS
 
 static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
-static inline void irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
-static inline void irq_enable(void) { __asm__ volatile("sti" ::: "memory"); }
 /* sti;hlt: the one-instruction interrupt shadow means a wake-up interrupt cannot slip in between. */
 static inline void cpu_idle_wait(void) { __asm__ volatile("sti; hlt; cli" ::: "memory"); }
 static inline void invlpg(uint64_t va) { __asm__ volatile("invlpg (%0)" :: "r"(va) : "memory"); }

@@ -2,6 +2,9 @@
 #ifndef KEEL_IRQ_H
 #define KEEL_IRQ_H
 
+static inline void irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
+static inline void irq_enable(void) { __asm__ volatile("sti" ::: "memory"); }
+
 /* Returns the previous state for irq_restore(); nests safely. */
 static inline unsigned long irq_save(void)
 {

@@ -33,6 +33,13 @@ static void timer_interrupt(struct trap_frame *f)
 	lapic_eoi();
 }
 
+static void kick_interrupt(struct trap_frame *f)
+{
+	/* Nothing to do: being interrupted is the point (leave HLT or the guest). */
+	(void)f;
+	lapic_eoi();
+}
+
 static void stop_interrupt(struct trap_frame *f)
 {
 	(void)f;
@@ -79,6 +86,7 @@ void arch_platform_init(const struct boot_info *bi)
 
 	trap_set_handler(VECTOR_TIMER, timer_interrupt);
 	trap_set_handler(VECTOR_IPI_STOP, stop_interrupt);
+	trap_set_handler(VECTOR_IPI_KICK, kick_interrupt);
 	lapic_global_init(platform_acpi.lapic_address);
 	lapic_cpu_init();
 	lapic_timer_calibrate();
@@ -153,4 +161,29 @@ void arch_raise_fault(const char *which)
 		pr_info("%u\n", 1u / zero);
 	} else
 		pr_warn("debug: unknown debug_fault '%s' (use ud, gp, pf or de)\n", which);
+}
+
+void arch_host_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t *eax, uint32_t *ebx, uint32_t *ecx, uint32_t *edx)
+{
+	struct cpuid_regs r = cpuid(leaf, subleaf);
+	*eax = r.eax;
+	*ebx = r.ebx;
+	*ecx = r.ecx;
+	*edx = r.edx;
+}
+
+uint64_t arch_read_tsc(void)
+{
+	return rdtsc();
+}
+
+void arch_kick_other_cpus(void)
+{
+	if (cpus_online > 1)
+		lapic_send_ipi_others(IPI_FIXED, VECTOR_IPI_KICK);
+}
+
+uint64_t arch_timer_ticks(void)
+{
+	return this_cpu()->timer_ticks;
 }

@@ -31,8 +31,7 @@ __attribute__((noreturn)) void ap_entry(struct cpu *c)
 	cpu_local_init(c);
 	__atomic_add_fetch(&cpus_online, 1, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
-	for (;;)
-		arch_idle();
+	kernel_ap_main();
 }
 
 static void *page(paddr_t pa)

@@ -1,7 +1,7 @@
 /* hypercall_page.S: the page the hypervisor fills with hypercall stubs, page-aligned inside the executable segment. */
 
 	/* guest.ld places this section page-aligned in .text: the stubs must be executable. */
-	.section .text.hypercall_page, "ax", @progbits
+	.section .hypercall_page, "ax", @progbits
 	.balign 4096
 	.globl hypercall_page
 hypercall_page:

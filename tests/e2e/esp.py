@@ -26,10 +26,11 @@ def cfg_value(text, key):
     return match.group(1).strip() if match else ""
 
 
-def make_esp(case, options="", cfg_append="", files=None, remove=(), bochs=False):
+def make_esp(case, options="", cfg=None, cfg_append="", files=None, remove=(), bochs=False):
     """Builds case's ESP image and returns its path.
 
     options:    hypervisor options appended to the shipped cmdline (later ones win).
+    cfg:        {key: value} set in keel.cfg, replacing the key's line if it has one.
     cfg_append: raw lines appended to keel.cfg.
     files:      {ESP path: bytes} written over the copy (e.g. a corrupt keel.elf).
     remove:     ESP paths deleted from the copy.
@@ -40,12 +41,14 @@ def make_esp(case, options="", cfg_append="", files=None, remove=(), bochs=False
     tree = case.path("esp")
     shutil.copytree(ESP_DIR, tree)
     cfg_path = tree / CFG
-    cfg = cfg_path.read_text()
+    text = cfg_path.read_text()
     if options:
-        cfg = set_cfg_key(cfg, "cmdline", f"{cfg_value(cfg, 'cmdline')} {options}".strip())
+        text = set_cfg_key(text, "cmdline", f"{cfg_value(text, 'cmdline')} {options}".strip())
+    for key, value in (cfg or {}).items():
+        text = set_cfg_key(text, key, value)
     if cfg_append:
-        cfg = cfg.rstrip("\n") + "\n" + cfg_append.rstrip("\n") + "\n"
-    cfg_path.write_text(cfg)
+        text = text.rstrip("\n") + "\n" + cfg_append.rstrip("\n") + "\n"
+    cfg_path.write_text(text)
     for name, data in (files or {}).items():
         (tree / name).write_bytes(data)
     for name in remove:

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.dont_write_bytecode = True   # keep the source tree free of __pycache__
 sys.path.insert(0, str(HERE))
 
 import harness  # noqa: E402  (needs the path above)

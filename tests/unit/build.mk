@@ -6,6 +6,15 @@
 UNIT_DIR   := $(BUILD)/unit
 UNIT_TESTS :=
 
+.PHONY: unit-build unit
+# Second expansion: tests declared anywhere in this file (even below) are built.
+.SECONDEXPANSION:
+unit-build: $$(UNIT_TESTS)
+
+# Runs every unit test; tools/run-tests.sh does the same and counts results.
+unit: unit-build
+	@for t in $(UNIT_TESTS); do $$t || exit 1; done
+
 define unit_test
 UNIT_TESTS += $(UNIT_DIR)/test_$(1)
 $(UNIT_DIR)/test_$(1): tests/unit/test_$(1).c $(2) $$(wildcard tests/unit/*.h)
@@ -19,12 +28,11 @@ $(eval $(call unit_test,cfg,lib/cfg.c lib/fmt.c boot/config.c))
 $(eval $(call unit_test,elf64,lib/elf64.c lib/fmt.c))
 $(eval $(call unit_test,memmap,lib/memmap.c))
 
-.PHONY: unit-build unit
-unit-build: $(UNIT_TESTS)
-
-# Runs every unit test; tools/run-tests.sh does the same and counts results.
-unit: unit-build
-	@for t in $(UNIT_TESTS); do $$t || exit 1; done
 $(eval $(call unit_test,frame,kernel/frame.c))
 $(eval $(call unit_test,acpi,arch/x86_64/acpi.c))
 $(eval $(call unit_test,heap,kernel/heap.c kernel/frame.c))
+$(eval $(call unit_test,insn,arch/x86_64/insn.c))
+$(eval $(call unit_test,npt,arch/x86_64/svm/npt.c kernel/frame.c))
+$(eval $(call unit_test,svm_maps,arch/x86_64/svm/intercept_maps.c))
+$(eval $(call unit_test,policy,kernel/cpuid_policy.c kernel/msr_policy.c))
+$(eval $(call unit_test,hypercall,kernel/hypercall.c kernel/hc_console.c kernel/hc_sched.c kernel/guest_access.c arch/x86_64/guest_walk.c))

@@ -1,0 +1,221 @@
+/* domain.c: creating, populating, ending and destroying domains. */
+#include "domain.h"
+
+#include <stdarg.h>
+
+#include "fmt.h"
+#include "frame.h"
+#include "heap.h"
+#include "keel/abi.h"
+#include "keel/sched.h"
+#include "log.h"
+#include "sched.h"
+#include "string.h"
+#include "vcpu.h"
+
+/* Guest RAM comes in 2 MiB pieces where possible so the second-level tables can use large pages. */
+#define EXTENT_ORDER_MAX 9
+
+static spinlock_t domains_lock = SPINLOCK_INIT;
+static struct domain *domains;
+static uint32_t next_domid = 1;   /* 0 is reserved for dom0 */
+
+struct domain *domain_create(const char *name, uint64_t max_pages, unsigned int nr_vcpus,
+			     bool privileged, int *error)
+{
+	if (!name[0] || strlen(name) >= DOMAIN_NAME_MAX || nr_vcpus == 0 || nr_vcpus > DOMAIN_MAX_VCPUS ||
+	    max_pages == 0) {
+		*error = -KEEL_EINVAL;
+		return NULL;
+	}
+	struct domain *d = kzalloc(sizeof(*d));
+	if (!d) {
+		*error = -KEEL_ENOMEM;
+		return NULL;
+	}
+	strlcpy(d->name, name, sizeof(d->name));
+	d->privileged = privileged;
+	d->max_pages = max_pages;
+	d->nr_vcpus = nr_vcpus;
+	d->state = DOMAIN_BUILDING;
+	if (virt->p2m_init(&d->p2m) < 0) {
+		kfree(d);
+		*error = -KEEL_ENOMEM;
+		return NULL;
+	}
+
+	spin_lock(&domains_lock);
+	d->id = privileged ? 0 : next_domid++;
+	d->next = domains;
+	domains = d;
+	spin_unlock(&domains_lock);
+	return d;
+}
+
+/* Maps guest-physical pages to host frames, with 2 MiB entries wherever both sides allow. */
+static int map_range(struct domain *d, uint64_t gpa, paddr_t hpa, uint64_t pages)
+{
+	const uint64_t large = 1ull << 21;
+	while (pages) {
+		bool big = pages >= 512 && !(gpa & (large - 1)) && !(hpa & (large - 1));
+		if (virt->p2m_map(&d->p2m, gpa, hpa, big ? 9 : 0, P2M_RWX) < 0)
+			return -KEEL_ENOMEM;
+		uint64_t step = big ? 512 : 1;
+		gpa += step * PAGE_SIZE;
+		hpa += step * PAGE_SIZE;
+		pages -= step;
+	}
+	return 0;
+}
+
+int domain_populate(struct domain *d, uint64_t nr_pages)
+{
+	if (d->state != DOMAIN_BUILDING || d->nr_pages || nr_pages == 0 || nr_pages > d->max_pages)
+		return -KEEL_EINVAL;
+
+	unsigned int cap = (unsigned int)((nr_pages >> EXTENT_ORDER_MAX) + EXTENT_ORDER_MAX + 1);
+	d->extents = kcalloc(cap, sizeof(*d->extents));
+	if (!d->extents)
+		return -KEEL_ENOMEM;
+
+	uint64_t gpa = 0;
+	while (d->nr_pages < nr_pages) {
+		/* The largest naturally aligned piece that still fits; smaller if memory is fragmented. */
+		unsigned int order = EXTENT_ORDER_MAX;
+		while (order && ((1ull << order) > nr_pages - d->nr_pages || (gpa >> PAGE_SHIFT) & ((1ull << order) - 1)))
+			order--;
+		paddr_t hpa;
+		while ((hpa = frame_alloc_zeroed(order)) == FRAME_NONE && order > 0)
+			order--;   /* zeroed: nothing of an earlier owner survives into this domain */
+		if (hpa == FRAME_NONE || d->nr_extents == cap)
+			return -KEEL_ENOMEM;   /* domain_destroy frees what was allocated */
+		d->extents[d->nr_extents++] = (struct mem_extent){ gpa, hpa, order };
+		if (map_range(d, gpa, hpa, 1ull << order) < 0)
+			return -KEEL_ENOMEM;
+		gpa += (1ull << order) * PAGE_SIZE;
+		d->nr_pages += 1ull << order;
+	}
+	return 0;
+}
+
+paddr_t domain_gpa_to_hpa(const struct domain *d, uint64_t gpa)
+{
+	unsigned int lo = 0, hi = d->nr_extents;
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+		const struct mem_extent *e = &d->extents[mid];
+		uint64_t size = (1ull << e->order) * PAGE_SIZE;
+		if (gpa < e->gpa)
+			hi = mid;
+		else if (gpa >= e->gpa + size)
+			lo = mid + 1;
+		else
+			return e->hpa + (gpa - e->gpa);
+	}
+	return FRAME_NONE;
+}
+
+void domain_unpause(struct domain *d)
+{
+	if (d->state != DOMAIN_PAUSED && d->state != DOMAIN_BUILDING)
+		return;
+	d->state = DOMAIN_RUNNING;
+	if (d->vcpus[0] && d->vcpus[0]->state == VCPU_DOWN)
+		sched_wake(d->vcpus[0]);
+}
+
+static void domain_end(struct domain *d, enum domain_state state)
+{
+	d->state = state;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpus[i])
+			sched_kill(d->vcpus[i]);
+}
+
+void domain_shutdown(struct domain *d, unsigned int reason)
+{
+	static const char *const reasons[] = { "poweroff", "reboot", "crash" };
+	if (d->state == DOMAIN_SHUTDOWN || d->state == DOMAIN_CRASHED)
+		return;
+	d->shutdown_reason = reason;
+	pr_info("dom%u (%s): shut down (%s)\n", d->id, d->name, reason < 3 ? reasons[reason] : "?");
+	domain_end(d, DOMAIN_SHUTDOWN);
+}
+
+void domain_crash(struct domain *d, const char *fmt, ...)
+{
+	char why[160];
+	va_list ap;
+	if (d->state == DOMAIN_SHUTDOWN || d->state == DOMAIN_CRASHED)
+		return;
+	va_start(ap, fmt);
+	fmt_vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	pr_warn("dom%u (%s): crashed: %s\n", d->id, d->name, why);
+	domain_end(d, DOMAIN_CRASHED);
+}
+
+void domain_destroy(struct domain *d)
+{
+	spin_lock(&domains_lock);
+	for (struct domain **p = &domains; *p; p = &(*p)->next) {
+		if (*p == d) {
+			*p = d->next;
+			break;
+		}
+	}
+	spin_unlock(&domains_lock);
+
+	d->state = DOMAIN_DYING;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpus[i])
+			vcpu_destroy(d->vcpus[i]);
+	virt->p2m_destroy(&d->p2m);
+	for (unsigned int i = 0; i < d->nr_extents; i++)
+		frame_free(d->extents[i].hpa, d->extents[i].order);
+	kfree(d->extents);
+	kfree(d);
+}
+
+unsigned int domain_count_live(void)
+{
+	unsigned int n = 0;
+	spin_lock(&domains_lock);
+	for (struct domain *d = domains; d; d = d->next)
+		if (d->state != DOMAIN_SHUTDOWN && d->state != DOMAIN_CRASHED && d->state != DOMAIN_DYING)
+			n++;
+	spin_unlock(&domains_lock);
+	return n;
+}
+
+void domain_vcpu_gone(struct domain *d)
+{
+	/* Until dom0 exists nobody else reaps an ended domain, so its last vCPU out frees it. */
+	spin_lock(&d->lock);
+	bool last = true;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpus[i] && d->vcpus[i]->on_cpu)
+			last = false;
+	bool reap = last && !d->reaping;
+	d->reaping |= reap;
+	spin_unlock(&d->lock);
+	if (reap) {
+		uint64_t pages = d->nr_pages;
+		uint32_t id = d->id;
+		char name[DOMAIN_NAME_MAX];
+		strlcpy(name, d->name, sizeof(name));
+		domain_destroy(d);
+		pr_info("dom%u (%s): destroyed, %llu pages freed\n", id, name, (unsigned long long)pages);
+	}
+}
+
+void domain_report_blocked(void)
+{
+	spin_lock(&domains_lock);
+	for (struct domain *d = domains; d; d = d->next)
+		for (unsigned int i = 0; i < d->nr_vcpus; i++)
+			if (d->vcpus[i] && d->vcpus[i]->state == VCPU_BLOCKED)
+				pr_info("dom%u (%s): vCPU%u blocked (HLT or sched_op block), nothing pending\n",
+					d->id, d->name, i);
+	spin_unlock(&domains_lock);
+}

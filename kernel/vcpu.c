@@ -1,0 +1,49 @@
+/* vcpu.c: creating and destroying vCPUs. */
+#include "vcpu.h"
+
+#include "domain.h"
+#include "heap.h"
+#include "keel/abi.h"
+
+/* IA32_PAT at reset (SDM 11.12.4): WB, WT, UC-, UC, repeated. */
+#define PAT_RESET_VALUE 0x0007040600070406ull
+
+/* Address-space ids tag TLB entries per guest; 0 belongs to the host. */
+#define ASID_COUNT 15   /* what every SVM implementation (and QEMU's) offers at least */
+static uint16_t next_asid;
+
+struct vcpu *vcpu_create(struct domain *d, unsigned int id, const struct vcpu_boot_state *boot,
+			 const struct vcpu_regs *regs, int *error)
+{
+	if (id >= d->nr_vcpus || d->vcpus[id]) {
+		*error = -KEEL_EINVAL;
+		return NULL;
+	}
+	struct vcpu *v = kzalloc(sizeof(*v));
+	if (!v) {
+		*error = -KEEL_ENOMEM;
+		return NULL;
+	}
+	v->domain = d;
+	v->id = id;
+	v->state = VCPU_DOWN;
+	v->regs = *regs;
+	v->msrs.pat = PAT_RESET_VALUE;
+	/* ASIDs are recycled: the backend flushes a reused one before its first run. */
+	v->asid = (uint16_t)(1 + __atomic_fetch_add(&next_asid, 1, __ATOMIC_RELAXED) % ASID_COUNT);
+	v->arch = virt->vcpu_create(boot, &d->p2m, v->asid);
+	if (!v->arch) {
+		kfree(v);
+		*error = -KEEL_ENOMEM;
+		return NULL;
+	}
+	d->vcpus[id] = v;
+	return v;
+}
+
+void vcpu_destroy(struct vcpu *v)
+{
+	v->domain->vcpus[v->id] = NULL;
+	virt->vcpu_destroy(v->arch);
+	kfree(v);
+}

@@ -1,0 +1,39 @@
+/* vcpu.h: a virtual CPU: its registers, hardware state handle and scheduling state. */
+#ifndef KEEL_VCPU_H
+#define KEEL_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "msr_policy.h"
+#include "virt.h"
+
+struct domain;
+
+enum vcpu_state {
+	VCPU_DOWN,       /* not started (or brought down) */
+	VCPU_RUNNABLE,   /* waiting in a run queue */
+	VCPU_RUNNING,    /* on a physical CPU now */
+	VCPU_BLOCKED,    /* waiting for an event (HLT, sched_op block) */
+	VCPU_DEAD,       /* its domain has ended */
+};
+
+struct vcpu {
+	struct domain *domain;
+	unsigned int id;
+	enum vcpu_state state;
+	struct vcpu_regs regs;
+	struct vcpu_arch *arch;     /* VMCS / VMCB, owned by the backend */
+	uint16_t asid;
+	struct msr_state msrs;         /* the emulated MSRs (msr_policy.h) */
+	uint64_t exits;                /* statistics */
+	bool on_cpu;                   /* a physical CPU is running it or leaving it */
+	struct vcpu *run_next;         /* run-queue link */
+};
+
+/* Creates vCPU 'id' of 'd' with the given start state; it stays VCPU_DOWN. */
+struct vcpu *vcpu_create(struct domain *d, unsigned int id, const struct vcpu_boot_state *boot,
+			 const struct vcpu_regs *regs, int *error);
+void vcpu_destroy(struct vcpu *v);
+
+#endif

@@ -1,0 +1,67 @@
+# guests.mk: builds the example and test guests (guests/) into build/guests/NAME.elf and ships them in \keel\guests\.
+#
+# guests/hello/*.c            -> build/guests/hello.elf
+# guests/tests/NAME.c         -> build/guests/xtf-NAME.elf (one XTF-style test per guest)
+# Every guest links the runtime (guests/lib) and the shared lib/fmt.c and lib/string.c;
+# --gc-sections drops what a guest does not use. Test guests also link the XTF framework
+# (guests/lib/xtf.c), which provides their guest_main.
+
+GUEST_DIR := $(BUILD)/guests
+GUEST_LD  := guests/lib/guest.ld
+
+# Freestanding like the hypervisor, but linked low (identity-mapped at 0x100000) and free to
+# use SSE: the runtime enables it before any C runs.
+GUEST_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -ffreestanding -nostdinc -isystem $(GCC_INCLUDE) \
+	-fno-pic -fno-pie -mcmodel=small -mno-red-zone -fno-stack-protector -fno-stack-check \
+	-fno-omit-frame-pointer -fno-common -ffunction-sections -fdata-sections \
+	-fno-asynchronous-unwind-tables -Iguests/lib -Ilib -Ipv-abi -MMD -MP
+GUEST_ASFLAGS := -g -Iguests/lib -Ipv-abi -MMD -MP -D__ASSEMBLY__
+
+GUEST_XTF_SRCS     := guests/lib/xtf.c
+GUEST_RUNTIME_SRCS := $(filter-out $(GUEST_XTF_SRCS),$(wildcard guests/lib/*.c guests/lib/*.S)) \
+	lib/fmt.c lib/string.c
+GUEST_RUNTIME_OBJS := $(patsubst %,$(GUEST_DIR)/obj/%.o,$(GUEST_RUNTIME_SRCS))
+
+# The exception handler interrupts code that may hold XMM values and saves only general registers.
+$(GUEST_DIR)/obj/guests/lib/trap.c.o: GUEST_CFLAGS += -mgeneral-regs-only
+
+GUEST_TESTS := $(patsubst guests/tests/%.c,%,$(wildcard guests/tests/*.c))
+GUEST_ELFS  := $(GUEST_DIR)/hello.elf $(patsubst %,$(GUEST_DIR)/xtf-%.elf,$(GUEST_TESTS))
+GUEST_OBJS  := $(GUEST_RUNTIME_OBJS)
+
+$(GUEST_DIR)/obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(GUEST_DIR)/obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(GUEST_ASFLAGS) -c $< -o $@
+
+# $(1) = ELF, $(2) = the guest's own sources.
+define guest_elf
+GUEST_OBJS += $(patsubst %,$(GUEST_DIR)/obj/%.o,$(2))
+$(1): $(patsubst %,$(GUEST_DIR)/obj/%.o,$(2)) $(GUEST_RUNTIME_OBJS) $(GUEST_LD)
+	@echo "  LD      $$@"
+	$(Q)$(LD) -nostdlib -static -no-pie -z max-page-size=4096 -z noexecstack --gc-sections \
+		-T $(GUEST_LD) -o $$@ $(patsubst %,$(GUEST_DIR)/obj/%.o,$(2)) $(GUEST_RUNTIME_OBJS)
+endef
+$(eval $(call guest_elf,$(GUEST_DIR)/hello.elf,$(wildcard guests/hello/*.c)))
+$(foreach t,$(GUEST_TESTS),$(eval $(call guest_elf,$(GUEST_DIR)/xtf-$(t).elf,guests/tests/$(t).c $(GUEST_XTF_SRCS))))
+
+.PHONY: guests
+guests: $(GUEST_ELFS)
+
+# mk/esp.mk ships ESP_MODULES flat in \keel\; guests go to \keel\guests\ instead, so they get
+# their own copy rule and are added to the ESP image's (and the disk image's) prerequisites.
+ESP_GUESTS := $(patsubst $(GUEST_DIR)/%,$(ESP_DIR)/keel/guests/%,$(GUEST_ELFS))
+
+$(ESP_DIR)/keel/guests/%.elf: $(GUEST_DIR)/%.elf
+	@mkdir -p $(dir $@)
+	@echo "  ESP     $@"
+	$(Q)$(OBJCOPY) --strip-debug $< $@
+
+$(ESP_IMG) $(IMAGE): $(ESP_GUESTS)
+
+-include $(GUEST_OBJS:.o=.d)

@@ -1,0 +1,194 @@
+/* test_hypercall.c: hypercall dispatch and argument validation against a fake guest's memory. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "domain.h"
+#include "frame.h"
+#include "guest_access.h"
+#include "hypercall.h"
+#include "keel/abi.h"
+#include "log.h"
+#include "keel/console_io.h"
+#include "keel/sched.h"
+#include "vcpu.h"
+
+/* Guest RAM doubles as "host physical memory": hpa == gpa inside the arena. */
+#define GUEST_RAM (4u << 20)
+static uint8_t *ram;
+uint64_t mm_direct_map_offset;
+
+static struct domain dom;
+static struct vcpu vcpu;
+static char logged[4096];
+static unsigned int shutdowns, last_reason, blocks, yields;
+
+/* ---- doubles for what the code under test calls ---- */
+paddr_t domain_gpa_to_hpa(const struct domain *d, uint64_t gpa)
+{
+	(void)d;
+	return gpa < GUEST_RAM ? gpa : FRAME_NONE;
+}
+void domain_shutdown(struct domain *d, unsigned int reason) { (void)d; shutdowns++; last_reason = reason; }
+void sched_block(struct vcpu *v) { (void)v; blocks++; }
+void sched_yield(struct vcpu *v) { (void)v; yields++; }
+paddr_t frame_alloc(unsigned order) { (void)order; return GUEST_RAM - 4096; }   /* a scratch page */
+void frame_free(paddr_t pa, unsigned order) { (void)pa; (void)order; }
+void log_printf(enum log_level level, const char *fmt, ...)
+{
+	(void)level;
+	va_list ap;
+	va_start(ap, fmt);
+	size_t used = strlen(logged);
+	vsnprintf(logged + used, sizeof(logged) - used, fmt, ap);
+	va_end(ap);
+}
+static uint64_t fake_cr3(struct vcpu_arch *va) { (void)va; return 0x1000; }
+static void fake_stubs(void *page) { memset(page, 0xcc, 4096); }
+static const struct virt_ops fake_virt = { .guest_cr3 = fake_cr3, .write_hypercall_page = fake_stubs };
+const struct virt_ops *virt = &fake_virt;
+
+/* Page tables: GVA 0..2 MiB -> GPA 0..2 MiB (2 MiB page, writable); GVA 0x400000 -> GPA 0x300000
+ * read-only 4 KiB; GVA 0x401000 -> GPA 0x40000000 (outside RAM); PML4[1] points outside RAM. */
+static void put(uint64_t gpa, uint64_t v) { memcpy(ram + gpa, &v, 8); }
+
+static int setup(void **state)
+{
+	(void)state;
+	ram = aligned_alloc(4096, GUEST_RAM);
+	memset(ram, 0, GUEST_RAM);
+	mm_direct_map_offset = (uint64_t)(uintptr_t)ram;
+	put(0x1000, 0x2000 | 3);                 /* PML4[0] -> PDPT */
+	put(0x1008, 0x7fff000000ull | 3);        /* PML4[1] -> not RAM */
+	put(0x2000, 0x3000 | 3);                 /* PDPT[0] -> PD */
+	put(0x3000, 0x0 | 0x83);                 /* PD[0]: 2 MiB at 0, writable */
+	put(0x3010, 0x4000 | 3);                 /* PD[2] (GVA 0x400000) -> PT */
+	put(0x4000, 0x300000 | 1);               /* PT[0]: read-only page at GPA 0x300000 */
+	put(0x4008, 0x40000000ull | 3);          /* PT[1]: beyond RAM */
+	memset(&dom, 0, sizeof(dom));
+	dom.id = 1;
+	dom.nr_pages = GUEST_RAM / 4096;
+	memset(&vcpu, 0, sizeof(vcpu));
+	vcpu.domain = &dom;
+	logged[0] = '\0';
+	shutdowns = blocks = yields = 0;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	free(ram);
+	return 0;
+}
+
+static int64_t call(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	vcpu.regs.rax = nr;
+	vcpu.regs.rdi = a1;
+	vcpu.regs.rsi = a2;
+	vcpu.regs.rdx = a3;
+	return hypercall_dispatch(&vcpu);
+}
+
+static void test_unknown_numbers(void **state)
+{
+	(void)state;
+	assert_int_equal(call(100, 0, 0, 0), -KEEL_ENOSYS);
+	assert_int_equal(call(KEEL_HYPERCALL_MAX - 1, 0, 0, 0), -KEEL_ENOSYS);
+	assert_int_equal(call(~0ull, 0, 0, 0), -KEEL_ENOSYS);
+	assert_int_equal(call(1ull << 32, 0, 0, 0), -KEEL_ENOSYS);   /* high bits are not ignored */
+	assert_int_equal(call(KEEL_HC_VERSION, 0, 0, 0), KEEL_ABI_VERSION);
+	assert_int_equal(call(KEEL_HC_FEATURES, 0, 0, 0), hypercall_features());
+}
+
+static void test_console_write(void **state)
+{
+	(void)state;
+	memcpy(ram + 0x100000, "hello\x1b[2J\n", 10);
+	assert_int_equal(call(KEEL_HC_CONSOLE_IO, KEEL_CONSOLE_WRITE, 10, 0x100000), 10);
+	assert_string_equal(logged, "(d1) hello?[2J\n");   /* the escape is neutralised */
+	assert_int_equal(call(KEEL_HC_CONSOLE_IO, KEEL_CONSOLE_WRITE, 0, 0xdead00000000ull), 0);
+	/* A read-only page is fine to read from. */
+	memcpy(ram + 0x300000, "ro\n", 3);
+	logged[0] = '\0';
+	assert_int_equal(call(KEEL_HC_CONSOLE_IO, KEEL_CONSOLE_WRITE, 3, 0x400000), 3);
+	assert_string_equal(logged, "(d1) ro\n");
+}
+
+static void test_console_bad_arguments(void **state)
+{
+	(void)state;
+	static const uint64_t bad_pointers[] = {
+		0x800000,                  /* not mapped by the guest */
+		0x401000,                  /* mapped to a GPA outside its RAM */
+		0x8000000000ull,           /* PML4[1]: table outside RAM */
+		0x0000800000000000ull,     /* non-canonical */
+		0xffffffffffffff00ull,     /* wraps past the top */
+	};
+	for (size_t i = 0; i < sizeof(bad_pointers) / sizeof(bad_pointers[0]); i++)
+		assert_int_equal(call(KEEL_HC_CONSOLE_IO, KEEL_CONSOLE_WRITE, 0x200, bad_pointers[i]), -KEEL_EFAULT);
+	/* Straddling the end of the mapping: nothing at all is printed. */
+	assert_int_equal(call(KEEL_HC_CONSOLE_IO, KEEL_CONSOLE_WRITE, 0x20, 0x1ffff0), -KEEL_EFAULT);
+	assert_int_equal(call(KEEL_HC_CONSOLE_IO, KEEL_CONSOLE_WRITE, 0x10, 0x400ff8), -KEEL_EFAULT);
+	assert_string_equal(logged, "");
+	assert_int_equal(call(KEEL_HC_CONSOLE_IO, KEEL_CONSOLE_WRITE, KEEL_CONSOLE_IO_MAX + 1, 0x100000), -KEEL_EINVAL);
+	assert_int_equal(call(KEEL_HC_CONSOLE_IO, KEEL_CONSOLE_WRITE, ~0ull, 0x100000), -KEEL_EINVAL);
+	assert_int_equal(call(KEEL_HC_CONSOLE_IO, 7, 4, 0x100000), -KEEL_EINVAL);
+	/* The largest allowed write works and long lines are split, never overflowed. */
+	memset(ram + 0x100000, 'x', KEEL_CONSOLE_IO_MAX);
+	assert_int_equal(call(KEEL_HC_CONSOLE_IO, KEEL_CONSOLE_WRITE, KEEL_CONSOLE_IO_MAX, 0x100000),
+			 KEEL_CONSOLE_IO_MAX);
+}
+
+static void test_copy_to_guest_respects_write_protection(void **state)
+{
+	(void)state;
+	assert_int_equal(copy_to_guest(&vcpu, 0x400000, "x", 1), -KEEL_EFAULT);
+	assert_int_equal(copy_to_guest(&vcpu, 0x100000, "x", 1), 0);
+	assert_int_equal(ram[0x100000], 'x');
+	assert_int_equal(copy_to_guest_phys(&dom, GUEST_RAM - 2, "abcd", 4), -KEEL_EFAULT);
+}
+
+static void test_sched_op(void **state)
+{
+	(void)state;
+	assert_int_equal(call(KEEL_HC_SCHED_OP, KEEL_SCHED_YIELD, 0, 0), 0);
+	assert_int_equal(yields, 1);
+	assert_int_equal(call(KEEL_HC_SCHED_OP, KEEL_SCHED_BLOCK, 0, 0), 0);
+	assert_int_equal(blocks, 1);
+	assert_int_equal(call(KEEL_HC_SCHED_OP, KEEL_SCHED_SHUTDOWN, 3, 0), -KEEL_EINVAL);
+	assert_int_equal(call(KEEL_HC_SCHED_OP, KEEL_SCHED_SHUTDOWN, ~0ull, 0), -KEEL_EINVAL);
+	assert_int_equal(shutdowns, 0);
+	assert_int_equal(call(KEEL_HC_SCHED_OP, KEEL_SCHED_SHUTDOWN, KEEL_SHUTDOWN_CRASH, 0), 0);
+	assert_int_equal(shutdowns, 1);
+	assert_int_equal(last_reason, KEEL_SHUTDOWN_CRASH);
+	assert_int_equal(call(KEEL_HC_SCHED_OP, 99, 0, 0), -KEEL_ENOSYS);
+}
+
+static void test_hypercall_page_install(void **state)
+{
+	(void)state;
+	assert_int_equal(hypercall_page_install(&dom, 0x105000), 0);
+	assert_int_equal(ram[0x105000], 0xcc);
+	assert_int_equal(ram[0x105fff], 0xcc);
+	assert_int_equal(hypercall_page_install(&dom, GUEST_RAM), -KEEL_EFAULT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_unknown_numbers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_console_write, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_console_bad_arguments, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy_to_guest_respects_write_protection, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sched_op, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hypercall_page_install, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("hypercalls", tests, NULL, NULL);
+}
