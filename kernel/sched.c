@@ -125,8 +125,7 @@ static void vcpu_run_slice(struct vcpu *v)
 	while (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_RUNNING) {
 		virt->vcpu_run(v->arch, &v->regs, &exit);
 		/* Let the host take the interrupt that caused the exit (timer tick, kick). */
-		irq_enable();
-		irq_disable();
+		irq_window();
 		vcpu_handle_exit(v, &exit);
 		if (arch_timer_ticks() != start_tick && __atomic_load_n(&queue_head, __ATOMIC_ACQUIRE))
 			sched_yield(v);   /* others are waiting: take turns */

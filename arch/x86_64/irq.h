@@ -5,6 +5,9 @@
 static inline void irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void irq_enable(void) { __asm__ volatile("sti" ::: "memory"); }
 
+/* Lets pending interrupts in for a moment (the nop: STI only takes effect after the next instruction). */
+static inline void irq_window(void) { __asm__ volatile("sti; nop; cli" ::: "memory"); }
+
 /* Returns the previous state for irq_restore(); nests safely. */
 static inline unsigned long irq_save(void)
 {

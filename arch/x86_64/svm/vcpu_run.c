@@ -7,7 +7,6 @@
 #include "lapic.h"
 #include "percpu.h"
 #include "trap.h"
-#include "log.h"
 
 _Static_assert(offsetof(struct vcpu_regs, rax) == VCPU_REGS_RAX, "svm_run.S register offsets");
 _Static_assert(offsetof(struct vcpu_regs, rbx) == VCPU_REGS_RBX, "svm_run.S register offsets");
@@ -107,7 +106,6 @@ static bool reflect_guest_exception(struct vmcb_control *c)
 		return true;
 	}
 	if (code == SVM_EXIT_EXCEPTION_BASE + X86_VECTOR_DB) {
-		pr_info("SCRATCH #DB exit rip %llx dr6 %llx\n", (unsigned long long)((struct vmcb *)((char *)c))->save.rip, (unsigned long long)((struct vmcb *)c)->save.dr6);
 		c->eventinj = X86_VECTOR_DB | SVM_EVENT_TYPE_EXCEPTION | SVM_EVENT_VALID;
 		return true;
 	}
@@ -157,9 +155,6 @@ void svm_vcpu_run(struct vcpu_arch *va, struct vcpu_regs *regs, struct virt_exit
 	 * A physical interrupt is still pending in the local APIC (the exit did not
 	 * acknowledge it): open a one-instruction window so the host's handler takes it now.
 	 */
-	static unsigned long scratch_intr;
-	if (v->control.exitcode == SVM_EXIT_INTR && ++scratch_intr % 50 == 0)
-		pr_info("SCRATCH %lu INTR exits, ticks %llu\n", scratch_intr, (unsigned long long)this_cpu()->timer_ticks);
 	if (v->control.exitcode == SVM_EXIT_INTR)
 		__asm__ volatile("sti; nop; cli" ::: "memory");
 }
