@@ -71,12 +71,18 @@
 
 /*
  * Hypercall numbers. Each is documented with its arguments where it is defined:
- * version and features below, console_io in console_io.h, sched_op in sched.h.
+ * version and features below, the others in the header named beside them.
  */
-#define KEEL_HC_VERSION     0   /* () -> KEEL_ABI_VERSION */
-#define KEEL_HC_FEATURES    1   /* () -> KEEL_FEATURE_* bits */
-#define KEEL_HC_CONSOLE_IO  2
-#define KEEL_HC_SCHED_OP    3
+#define KEEL_HC_VERSION          0   /* () -> KEEL_ABI_VERSION */
+#define KEEL_HC_FEATURES         1   /* () -> KEEL_FEATURE_* bits */
+#define KEEL_HC_CONSOLE_IO       2   /* console_io.h */
+#define KEEL_HC_SCHED_OP         3   /* sched.h */
+#define KEEL_HC_EVENT_CHANNEL_OP 4   /* event_channel.h */
+#define KEEL_HC_SET_TIMER        5   /* timer.h */
+#define KEEL_HC_VCPU_OP          6   /* vcpu_op.h */
+#define KEEL_HC_GRANT_TABLE_OP   7   /* grant_table.h */
+#define KEEL_HC_DOMCTL           8   /* domctl.h: dom0 only */
+#define KEEL_HC_SYSCTL           9   /* sysctl.h: dom0 only */
 
 /*
  * Errors, returned negated in rax. The values are Linux's, so a porter's errno tables
