@@ -19,6 +19,7 @@
 static spinlock_t domains_lock = SPINLOCK_INIT;
 static struct domain *domains;
 static uint32_t next_domid = 1;   /* 0 is reserved for dom0 */
+struct domain *dom0;
 
 struct domain *domain_create(const char *name, uint64_t max_pages, unsigned int nr_vcpus,
 			     bool privileged, int *error)
@@ -34,6 +35,7 @@ struct domain *domain_create(const char *name, uint64_t max_pages, unsigned int 
 		return NULL;
 	}
 	strlcpy(d->name, name, sizeof(d->name));
+	sched_domain_init(d);
 	d->privileged = privileged;
 	d->max_pages = max_pages;
 	d->nr_vcpus = nr_vcpus;
@@ -46,6 +48,8 @@ struct domain *domain_create(const char *name, uint64_t max_pages, unsigned int 
 
 	spin_lock(&domains_lock);
 	d->id = privileged ? 0 : next_domid++;
+	if (privileged)
+		dom0 = d;
 	d->next = domains;
 	domains = d;
 	spin_unlock(&domains_lock);
@@ -188,25 +192,14 @@ unsigned int domain_count_live(void)
 	return n;
 }
 
-void domain_vcpu_gone(struct domain *d)
+void domain_reap(struct domain *d)
 {
-	/* Until dom0 exists nobody else reaps an ended domain, so its last vCPU out frees it. */
-	spin_lock(&d->lock);
-	bool last = true;
-	for (unsigned int i = 0; i < d->nr_vcpus; i++)
-		if (d->vcpus[i] && d->vcpus[i]->on_cpu)
-			last = false;
-	bool reap = last && !d->reaping;
-	d->reaping |= reap;
-	spin_unlock(&d->lock);
-	if (reap) {
-		uint64_t pages = d->nr_pages;
-		uint32_t id = d->id;
-		char name[DOMAIN_NAME_MAX];
-		strlcpy(name, d->name, sizeof(name));
-		domain_destroy(d);
-		pr_info("dom%u (%s): destroyed, %llu pages freed\n", id, name, (unsigned long long)pages);
-	}
+	uint64_t pages = d->nr_pages;
+	uint32_t id = d->id;
+	char name[DOMAIN_NAME_MAX];
+	strlcpy(name, d->name, sizeof(name));
+	domain_destroy(d);
+	pr_info("dom%u (%s): destroyed, %llu pages freed\n", id, name, (unsigned long long)pages);
 }
 
 void domain_report_blocked(void)
@@ -215,7 +208,7 @@ void domain_report_blocked(void)
 	for (struct domain *d = domains; d; d = d->next)
 		for (unsigned int i = 0; i < d->nr_vcpus; i++)
 			if (d->vcpus[i] && d->vcpus[i]->state == VCPU_BLOCKED)
-				pr_info("dom%u (%s): vCPU%u blocked (HLT or sched_op block), nothing pending\n",
-					d->id, d->name, i);
+				pr_info("dom%u (%s): vCPU%u blocked in %s, nothing pending\n", d->id, d->name, i,
+					d->vcpus[i]->blocked_in ? d->vcpus[i]->blocked_in : "?");
 	spin_unlock(&domains_lock);
 }

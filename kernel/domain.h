@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "mm.h"
+#include "sched.h"
 #include "spinlock.h"
 #include "virt.h"
 
@@ -48,12 +49,16 @@ struct domain {
 	struct vcpu *vcpus[DOMAIN_MAX_VCPUS];
 
 	spinlock_t lock;
-	bool reaping;                   /* domain_vcpu_gone() is freeing it */
+	bool reaping;                   /* claimed for teardown (under sched_lock) */
+	struct sched_domain sched;
 	char console_line[DOMAIN_CONSOLE_LINE];   /* console_io output waiting for its newline */
 	unsigned int console_len;
 
 	struct domain *next;            /* in the global list */
 };
+
+/* The privileged domain, once it exists; until then ended domains are freed at once. */
+extern struct domain *dom0;
 
 /* Creates an empty domain (no memory, no vCPUs yet); NULL and *error set on failure. */
 struct domain *domain_create(const char *name, uint64_t max_pages, unsigned int nr_vcpus,
@@ -68,8 +73,8 @@ void domain_unpause(struct domain *d);
 void domain_shutdown(struct domain *d, unsigned int reason);
 /* Ends the domain because of what it did; the reason is logged with its name. */
 void domain_crash(struct domain *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* A vCPU of an ended domain has left its CPU: the last one out frees the domain. */
-void domain_vcpu_gone(struct domain *d);
+/* Frees an ended domain that no CPU runs any more and logs it (the scheduler decides when). */
+void domain_reap(struct domain *d);
 /* Frees everything the domain owns; it must have no running vCPU. */
 void domain_destroy(struct domain *d);
 

@@ -131,8 +131,10 @@ void vcpu_handle_exit(struct vcpu *v, const struct virt_exit *e)
 		inject_gp(v);
 		break;
 	case VIRT_EXIT_HLT:
-		if (skip_instruction(v, e, INSN_HLT))
+		if (skip_instruction(v, e, INSN_HLT)) {
+			v->blocked_in = "HLT";
 			sched_block(v);
+		}
 		break;
 	case VIRT_EXIT_MEM_VIOLATION:
 		domain_crash(d, "%s violation: %s of gpa %#llx at rip %#llx", virt->paging_name,

@@ -15,6 +15,7 @@ int64_t hc_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3, uin
 		sched_yield(v);
 		return 0;
 	case KEEL_SCHED_BLOCK:
+		v->blocked_in = "sched_op block";
 		sched_block(v);
 		return 0;
 	case KEEL_SCHED_SHUTDOWN:

@@ -50,6 +50,9 @@ static void kernel_main_late(void)
 	arch_platform_init(bi);
 	virt = virt_detect();
 	cpus_up = arch_smp_init(boot_options.smp_max);
+	sched_init(boot_options.sched_slice_ms);
+	pr_info("sched: %u CPUs, %u ms slices, vCPU FPU state saved by %s\n", cpus_up,
+		boot_options.sched_slice_ms, arch_fpu_describe());
 	boot_report();
 	pr_info("keel: ready\n");
 

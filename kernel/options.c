@@ -2,11 +2,13 @@
 #include "options.h"
 
 #include "cmdline.h"
+#include "sched.h"
 #include "string.h"
 
 struct boot_options boot_options = {
 	.console = CONSOLE_COM1,
 	.loglevel = LOG_INFO,
+	.sched_slice_ms = SCHED_SLICE_MS_DEFAULT,
 };
 
 /* Bad values are remembered and logged once the console is up. */
@@ -52,6 +54,13 @@ void options_parse(const char *cmdline)
 			boot_options.after_boot = (enum after_boot)i;
 		else
 			bad_option = "after_boot";
+	}
+	if (cmdline_get(cmdline, "sched_slice_ms", value, sizeof(value))) {
+		unsigned long long n;
+		if (cmdline_parse_u64(value, &n) && n >= 1 && n <= 1000)
+			boot_options.sched_slice_ms = (unsigned int)n;
+		else
+			bad_option = "sched_slice_ms";
 	}
 	cmdline_get(cmdline, "debug_fault", boot_options.debug_fault, sizeof(boot_options.debug_fault));
 	boot_options.test_exit = cmdline_has(cmdline, "test_exit");

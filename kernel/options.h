@@ -16,6 +16,7 @@ struct boot_options {
 	char debug_fault[8];        /* debug_fault=ud|gp|pf|de: raise it after the report */
 	bool test_exit;             /* test_exit: end QEMU through isa-debug-exit */
 	enum after_boot after_boot; /* after_boot=idle|poweroff|reboot */
+	unsigned int sched_slice_ms;/* sched_slice_ms=N: the scheduler's time slice, 1..1000 */
 };
 
 extern struct boot_options boot_options;

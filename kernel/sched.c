@@ -1,57 +1,129 @@
-/* sched.c: a shared FIFO run queue and the per-CPU loop that runs vCPUs and handles their exits. */
+/* sched.c: the scheduling policy: per-CPU run queues ordered by weighted runtime, caps, affinity. */
 #include "sched.h"
 
 #include "arch.h"
 #include "domain.h"
-#include "exit.h"
 #include "irq.h"
+#include "keel/abi.h"
 #include "log.h"
+#include "sched_internal.h"
 #include "spinlock.h"
 #include "vcpu.h"
 
 /*
- * Every vCPU state change happens under sched_lock. A vCPU is in the queue only when it
- * is RUNNABLE and not on a CPU; a wake-up that arrives while its CPU is still leaving it
- * only changes the state, and that CPU queues it on the way out (no double queueing).
+ * One lock guards every queue and every vCPU's scheduling state. Scheduling decisions are
+ * rare next to exits (a hypercall does not take it), so a single lock stays simple and
+ * correct; per-CPU locks are a later optimisation if `make bench` shows contention.
  */
-static spinlock_t sched_lock = SPINLOCK_INIT;
-static struct vcpu *queue_head, *queue_tail;
-static unsigned int vcpus_on_cpu;
+spinlock_t sched_lock = SPINLOCK_INIT;
+struct sched_cpu sched_cpus[MAX_CPUS];
+static unsigned int cpu_count = 1;
+static uint64_t cpus_mask = 1;
+uint64_t sched_slice_ns = SCHED_SLICE_MS_DEFAULT * 1000000ull;
 
-static void enqueue(struct vcpu *v)
+void sched_init(unsigned int slice_ms)
 {
-	v->run_next = NULL;
-	if (queue_tail)
-		queue_tail->run_next = v;
-	else
-		queue_head = v;
-	queue_tail = v;
+	sched_slice_ns = (uint64_t)slice_ms * 1000000;
+	cpu_count = arch_cpus_online();
+	cpus_mask = cpu_count >= 64 ? ~0ull : (1ull << cpu_count) - 1;
 }
 
-static struct vcpu *dequeue(void)
+void sched_vcpu_init(struct vcpu *v)
 {
-	struct vcpu *v = queue_head;
-	if (v) {
-		queue_head = v->run_next;
-		if (!queue_head)
-			queue_tail = NULL;
-	}
-	return v;
+	v->sched.affinity = ~0ull;
+	v->sched.last_cpu = v->id % cpu_count;
 }
 
-static void unlink(struct vcpu *v)
+void sched_domain_init(struct domain *d)
 {
-	for (struct vcpu **p = &queue_head, *prev = NULL; *p; prev = *p, p = &(*p)->run_next) {
+	d->sched.weight = SCHED_WEIGHT_DEFAULT;
+}
+
+/* ---- queues (sched_lock held) ---- */
+
+static void queue_insert(struct sched_cpu *q, struct vcpu *v)
+{
+	struct vcpu **p = &q->head;
+	while (*p && (*p)->sched.vruntime <= v->sched.vruntime)
+		p = &(*p)->sched.queue_next;
+	v->sched.queue_next = *p;
+	*p = v;
+	v->sched.queued = true;
+	v->sched.queue_cpu = (unsigned int)(q - sched_cpus);
+	q->nr_queued++;
+}
+
+static void queue_remove(struct vcpu *v)
+{
+	struct sched_cpu *q = &sched_cpus[v->sched.queue_cpu];
+	for (struct vcpu **p = &q->head; *p; p = &(*p)->sched.queue_next) {
 		if (*p == v) {
-			*p = v->run_next;
-			if (queue_tail == v)
-				queue_tail = prev;
-			return;
+			*p = v->sched.queue_next;
+			q->nr_queued--;
+			break;
 		}
 	}
+	v->sched.queued = false;
 }
 
-/* Moves v from 'from' to 'to' if it is in 'from'; returns whether it did. */
+static bool allowed(const struct vcpu *v, unsigned int cpu)
+{
+	return v->sched.affinity & (1ull << cpu);
+}
+
+/* Where a vCPU that became runnable should wait: an idle allowed CPU (its last one first),
+ * else the allowed CPU with the shortest queue. */
+static unsigned int choose_cpu(const struct vcpu *v)
+{
+	unsigned int last = v->sched.last_cpu;
+	if (allowed(v, last) && !sched_cpus[last].current && !sched_cpus[last].nr_queued)
+		return last;
+	unsigned int best = cpu_count;
+	for (unsigned int c = 0; c < cpu_count; c++) {
+		if (!allowed(v, c))
+			continue;
+		if (!sched_cpus[c].current && !sched_cpus[c].nr_queued)
+			return c;
+		if (best == cpu_count || sched_cpus[c].nr_queued + !!sched_cpus[c].current <
+					 sched_cpus[best].nr_queued + !!sched_cpus[best].current)
+			best = c;
+	}
+	return best == cpu_count ? 0 : best;
+}
+
+/* Queues v (sched_lock held) and returns the CPU to kick, or -1. */
+static int make_runnable(struct vcpu *v)
+{
+	v->state = VCPU_RUNNABLE;
+	if (v->sched.on_cpu || v->sched.pause_count || v->sched.queued)
+		return -1;   /* its CPU queues it on the way out, or unpause does */
+	unsigned int cpu = choose_cpu(v);
+	struct sched_cpu *q = &sched_cpus[cpu];
+	/* A newcomer starts level with the queue, so it neither starves others nor is starved. */
+	if (v->sched.vruntime + sched_slice_ns < q->min_vruntime)
+		v->sched.vruntime = q->min_vruntime - sched_slice_ns;
+	queue_insert(q, v);
+	return (int)cpu;
+}
+
+static void kick(int cpu)
+{
+	if (cpu >= 0 && (unsigned int)cpu != arch_cpu_id())
+		arch_kick_cpu((unsigned int)cpu);
+}
+
+void sched_wake(struct vcpu *v)
+{
+	unsigned long flags = irq_save();
+	spin_lock(&sched_lock);
+	int cpu = -1;
+	if (v->state == VCPU_DOWN || v->state == VCPU_BLOCKED)
+		cpu = make_runnable(v);
+	spin_unlock(&sched_lock);
+	irq_restore(flags);
+	kick(cpu);
+}
+
 static bool transition(struct vcpu *v, enum vcpu_state from, enum vcpu_state to)
 {
 	unsigned long flags = irq_save();
@@ -62,24 +134,6 @@ static bool transition(struct vcpu *v, enum vcpu_state from, enum vcpu_state to)
 	spin_unlock(&sched_lock);
 	irq_restore(flags);
 	return done;
-}
-
-void sched_wake(struct vcpu *v)
-{
-	unsigned long flags = irq_save();
-	spin_lock(&sched_lock);
-	bool queued = false;
-	if (v->state == VCPU_DOWN || v->state == VCPU_BLOCKED) {
-		v->state = VCPU_RUNNABLE;
-		if (!v->on_cpu) {
-			enqueue(v);
-			queued = true;
-		}
-	}
-	spin_unlock(&sched_lock);
-	irq_restore(flags);
-	if (queued)
-		arch_kick_other_cpus();
 }
 
 void sched_block(struct vcpu *v)
@@ -96,75 +150,188 @@ void sched_kill(struct vcpu *v)
 {
 	unsigned long flags = irq_save();
 	spin_lock(&sched_lock);
-	if (v->state == VCPU_RUNNABLE && !v->on_cpu)
-		unlink(v);
-	bool elsewhere = v->on_cpu;
+	if (v->sched.queued)
+		queue_remove(v);
+	int cpu = v->sched.on_cpu ? (int)v->sched.last_cpu : -1;
 	v->state = VCPU_DEAD;
 	spin_unlock(&sched_lock);
 	irq_restore(flags);
-	if (elsewhere)
-		arch_kick_other_cpus();   /* its CPU leaves the guest at the interrupt and notices */
+	kick(cpu);   /* its CPU leaves the guest at the interrupt and notices */
+}
+
+void sched_vcpu_pause(struct vcpu *v)
+{
+	unsigned long flags = irq_save();
+	spin_lock(&sched_lock);
+	v->sched.pause_count++;
+	if (v->sched.queued)
+		queue_remove(v);
+	bool self = v->sched.on_cpu && v->sched.last_cpu == arch_cpu_id();
+	spin_unlock(&sched_lock);
+	irq_restore(flags);
+	if (self)
+		return;   /* it stops when the current exit is handled */
+	/* Wait for its CPU to let go; kicking makes a CPU in guest mode exit promptly. */
+	while (__atomic_load_n(&v->sched.on_cpu, __ATOMIC_ACQUIRE)) {
+		kick((int)__atomic_load_n(&v->sched.last_cpu, __ATOMIC_RELAXED));
+		arch_delay_us(20);
+	}
+}
+
+void sched_vcpu_unpause(struct vcpu *v)
+{
+	unsigned long flags = irq_save();
+	spin_lock(&sched_lock);
+	int cpu = -1;
+	if (v->sched.pause_count && --v->sched.pause_count == 0 && v->state == VCPU_RUNNABLE)
+		cpu = make_runnable(v);
+	spin_unlock(&sched_lock);
+	irq_restore(flags);
+	kick(cpu);
+}
+
+int sched_set_affinity(struct vcpu *v, uint64_t cpumask)
+{
+	if (!(cpumask & cpus_mask))
+		return -KEEL_EINVAL;
+	unsigned long flags = irq_save();
+	spin_lock(&sched_lock);
+	v->sched.affinity = cpumask;
+	int cpu = -1;
+	/* A queued vCPU on a CPU it may no longer use moves now; a running one at its next switch. */
+	if (v->sched.queued && !allowed(v, v->sched.queue_cpu)) {
+		queue_remove(v);
+		cpu = make_runnable(v);
+	}
+	bool running_elsewhere = v->sched.on_cpu && !allowed(v, v->sched.last_cpu);
+	spin_unlock(&sched_lock);
+	irq_restore(flags);
+	kick(cpu);
+	if (running_elsewhere)
+		kick((int)v->sched.last_cpu);
+	return 0;
+}
+
+int sched_set_params(struct domain *d, uint32_t weight, uint32_t cap)
+{
+	if (weight == 0 || weight > SCHED_WEIGHT_MAX || cap > 100 * d->nr_vcpus)
+		return -KEEL_EINVAL;
+	unsigned long flags = irq_save();
+	spin_lock(&sched_lock);
+	d->sched.weight = weight;
+	d->sched.cap = cap;
+	spin_unlock(&sched_lock);
+	irq_restore(flags);
+	return 0;
 }
 
 bool sched_quiescent(void)
 {
 	unsigned long flags = irq_save();
 	spin_lock(&sched_lock);
-	bool idle = !queue_head && !vcpus_on_cpu;
+	bool idle = true;
+	for (unsigned int c = 0; c < cpu_count; c++)
+		if (sched_cpus[c].current || sched_cpus[c].nr_queued)
+			idle = false;
 	spin_unlock(&sched_lock);
 	irq_restore(flags);
 	return idle;
 }
 
-/* Runs v until it blocks, yields, dies or its time slice (one timer tick) ends. */
-static void vcpu_run_slice(struct vcpu *v)
-{
-	uint64_t start_tick = arch_timer_ticks();
-	struct virt_exit exit;
+/* ---- picking and accounting (called by the run loop, sched_lock held) ---- */
 
-	while (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) == VCPU_RUNNING) {
-		virt->vcpu_run(v->arch, &v->regs, &exit);
-		/* Let the host take the interrupt that caused the exit (timer tick, kick). */
-		irq_window();
-		vcpu_handle_exit(v, &exit);
-		if (arch_timer_ticks() != start_tick && __atomic_load_n(&queue_head, __ATOMIC_ACQUIRE))
-			sched_yield(v);   /* others are waiting: take turns */
+/* True if the domain has used up its cap for this period (and rolls the period over). */
+static bool over_cap(struct domain *d, uint64_t now)
+{
+	if (!d->sched.cap)
+		return false;
+	if (now - d->sched.cap_period_start_ns >= SCHED_CAP_PERIOD_NS) {
+		d->sched.cap_period_start_ns = now;
+		d->sched.cap_used_ns = 0;
 	}
+	return d->sched.cap_used_ns * 100 >= (uint64_t)d->sched.cap * SCHED_CAP_PERIOD_NS;
 }
 
-/* Takes v off this CPU: back in the queue if it is still runnable, reaped if its domain ended. */
-static void vcpu_leave_cpu(struct vcpu *v)
+static struct vcpu *first_eligible(struct sched_cpu *q, unsigned int cpu, uint64_t now)
 {
-	spin_lock(&sched_lock);
-	v->on_cpu = false;
-	vcpus_on_cpu--;
-	if (v->state == VCPU_RUNNABLE)
-		enqueue(v);
-	spin_unlock(&sched_lock);
-
-	if (v->state == VCPU_DEAD)
-		domain_vcpu_gone(v->domain);
+	for (struct vcpu *v = q->head; v; v = v->sched.queue_next)
+		if (allowed(v, cpu) && !over_cap(v->domain, now))
+			return v;
+	return NULL;
 }
 
-void sched_run(void)
+struct vcpu *sched_pick(unsigned int cpu, uint64_t now)
 {
-	for (;;) {
-		irq_disable();
-		spin_lock(&sched_lock);
-		struct vcpu *v = dequeue();
-		if (v) {
-			v->state = VCPU_RUNNING;
-			v->on_cpu = true;
-			vcpus_on_cpu++;
-		}
-		spin_unlock(&sched_lock);
-
-		if (!v) {
-			sched_idle_hook();
-			arch_idle();
-			continue;
-		}
-		vcpu_run_slice(v);
-		vcpu_leave_cpu(v);
+	struct sched_cpu *q = &sched_cpus[cpu];
+	struct vcpu *v = first_eligible(q, cpu, now);
+	if (!v) {
+		/* Idle: take the most deserving vCPU from the busiest queue that may run here. */
+		unsigned int busiest = cpu;
+		for (unsigned int c = 0; c < cpu_count; c++)
+			if (c != cpu && sched_cpus[c].nr_queued > sched_cpus[busiest].nr_queued)
+				busiest = c;
+		if (busiest != cpu)
+			v = first_eligible(&sched_cpus[busiest], cpu, now);
 	}
+	if (!v)
+		return NULL;
+	queue_remove(v);
+	v->state = VCPU_RUNNING;
+	v->sched.on_cpu = true;
+	v->sched.last_cpu = cpu;
+	v->sched.slice_start_ns = now;
+	q->current = v;
+	return v;
+}
+
+/*
+ * A dead vCPU left its CPU: if it was the last of its domain on any CPU and nobody else will
+ * reap the domain (no dom0 yet), claim the teardown for the caller. Deciding under
+ * sched_lock means exactly one CPU frees the domain, after every CPU has let go of it.
+ */
+static bool claim_reap(struct domain *d)
+{
+	if (dom0 || d->reaping)
+		return false;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpus[i] && d->vcpus[i]->sched.on_cpu)
+			return false;
+	d->reaping = true;
+	return true;
+}
+
+/* Charges the time v ran and puts it back where it belongs; returns the CPU to kick or -1.
+ * Sets *reap when the caller must free v's domain (claim_reap). */
+int sched_put(unsigned int cpu, struct vcpu *v, uint64_t now, bool *reap)
+{
+	struct sched_cpu *q = &sched_cpus[cpu];
+	uint64_t ran = now - v->sched.slice_start_ns;
+	v->sched.runtime_ns += ran;
+	v->sched.vruntime += ran * SCHED_WEIGHT_DEFAULT / v->domain->sched.weight;
+	v->domain->sched.cap_used_ns += ran;
+	uint64_t least = v->sched.vruntime;
+	if (q->head && q->head->sched.vruntime < least)
+		least = q->head->sched.vruntime;
+	if (least > q->min_vruntime)
+		q->min_vruntime = least;
+	q->current = NULL;
+	v->sched.on_cpu = false;
+	*reap = v->state == VCPU_DEAD && claim_reap(v->domain);
+	return v->state == VCPU_RUNNABLE ? make_runnable(v) : -1;
+}
+
+/* Should the running vCPU give way? Paused, moved, over its cap, or its slice is over and
+ * someone else may run here. */
+bool sched_should_preempt(unsigned int cpu, struct vcpu *v, uint64_t now)
+{
+	if (v->sched.pause_count || !allowed(v, cpu) || over_cap(v->domain, now))
+		return true;
+	if (now - v->sched.slice_start_ns < sched_slice_ns)
+		return false;
+	return first_eligible(&sched_cpus[cpu], cpu, now) != NULL;
+}
+
+void sched_kick_cpu(int cpu)
+{
+	kick(cpu);
 }

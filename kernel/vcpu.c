@@ -2,7 +2,10 @@
 #include "vcpu.h"
 
 #include "domain.h"
+#include "arch.h"
+#include "frame.h"
 #include "heap.h"
+#include "mm.h"
 #include "keel/abi.h"
 
 /* IA32_PAT at reset (SDM 11.12.4): WB, WT, UC-, UC, repeated. */
@@ -11,6 +14,7 @@
 /* Address-space ids tag TLB entries per guest; 0 belongs to the host. */
 #define ASID_COUNT 15   /* what every SVM implementation (and QEMU's) offers at least */
 static uint16_t next_asid;
+static uint64_t next_serial = 1;
 
 struct vcpu *vcpu_create(struct domain *d, unsigned int id, const struct vcpu_boot_state *boot,
 			 const struct vcpu_regs *regs, int *error)
@@ -29,10 +33,22 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id, const struct vcpu_bo
 	v->state = VCPU_DOWN;
 	v->regs = *regs;
 	v->msrs.pat = PAT_RESET_VALUE;
+	v->serial = __atomic_fetch_add(&next_serial, 1, __ATOMIC_RELAXED);
+	sched_vcpu_init(v);
+	/* A whole frame: XSAVE areas need 64-byte alignment and reach ~2.7 KiB with AVX-512. */
+	paddr_t fpu = frame_alloc(0);
+	if (fpu == FRAME_NONE) {
+		kfree(v);
+		*error = -KEEL_ENOMEM;
+		return NULL;
+	}
+	v->fpu_state = phys_to_virt(fpu);
+	arch_fpu_init_state(v->fpu_state);
 	/* ASIDs are recycled: the backend flushes a reused one before its first run. */
 	v->asid = (uint16_t)(1 + __atomic_fetch_add(&next_asid, 1, __ATOMIC_RELAXED) % ASID_COUNT);
 	v->arch = virt->vcpu_create(boot, &d->p2m, v->asid);
 	if (!v->arch) {
+		frame_free(virt_to_phys(v->fpu_state), 0);
 		kfree(v);
 		*error = -KEEL_ENOMEM;
 		return NULL;
@@ -45,5 +61,6 @@ void vcpu_destroy(struct vcpu *v)
 {
 	v->domain->vcpus[v->id] = NULL;
 	virt->vcpu_destroy(v->arch);
+	frame_free(virt_to_phys(v->fpu_state), 0);
 	kfree(v);
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "msr_policy.h"
+#include "sched.h"
 #include "virt.h"
 
 struct domain;
@@ -27,8 +28,10 @@ struct vcpu {
 	uint16_t asid;
 	struct msr_state msrs;         /* the emulated MSRs (msr_policy.h) */
 	uint64_t exits;                /* statistics */
-	bool on_cpu;                   /* a physical CPU is running it or leaving it */
-	struct vcpu *run_next;         /* run-queue link */
+	const char *blocked_in;        /* what it blocked in, for reports: "HLT", "sched_op block" */
+	uint64_t serial;               /* unique for the hypervisor's lifetime */
+	void *fpu_state;               /* x87/SSE/AVX registers while it is not on a CPU */
+	struct sched_vcpu sched;
 };
 
 /* Creates vCPU 'id' of 'd' with the given start state; it stays VCPU_DOWN. */

@@ -8,6 +8,7 @@ bochs bochs-term bochsbios vgabios newlib-source"
 
 # One batched `dpkg -s`; a package counts only when its status is "install ok installed"
 # (a removed package whose config files remain is still listed, with another status).
+# shellcheck disable=SC2086 # the lists are split into words on purpose
 installed=$(dpkg -s $PACKAGES 2>/dev/null |
 	awk '/^Package: /{p=$2} /^Status: install ok installed$/{print p}')
 missing=""
@@ -26,4 +27,5 @@ fi
 echo "deps: installing$missing"
 # A fresh machine has empty or stale package lists, so update once before installing.
 apt-get update -q
+# shellcheck disable=SC2086
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing

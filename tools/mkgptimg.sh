@@ -14,7 +14,7 @@ export MTOOLS_SKIP_CHECK=1
 tmp="$image.tmp"
 rm -f "$tmp"
 truncate -s $((1 + esp_mib + 1))M "$tmp"
-sgdisk --clear --new=1:$start_sector:+${esp_mib}M --typecode=1:ef00 --change-name=1:"EFI System" "$tmp" >/dev/null
+sgdisk --clear "--new=1:$start_sector:+${esp_mib}M" --typecode=1:ef00 --change-name=1:"EFI System" "$tmp" >/dev/null
 
 # FAT32, as the UEFI spec asks of an ESP on a fixed disk (FAT16 is only guaranteed on removable
 # media); hidden sectors = the partition's start, as the BPB of a partitioned disk must say.

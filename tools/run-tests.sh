@@ -9,7 +9,7 @@ failed=0
 # Unit tests: cmocka's TAP output gives one "ok"/"not ok" line per test case.
 for bin in "$BUILD"/unit/test_*; do
 	case $bin in *.*) continue ;; esac   # skip .d/.o files next to the binaries
-	[ -f "$bin" ] && [ -x "$bin" ] || continue
+	if [ ! -f "$bin" ] || [ ! -x "$bin" ]; then continue; fi
 	out=$(CMOCKA_MESSAGE_OUTPUT=TAP "$bin" 2>&1)
 	status=$?
 	ok=$(printf '%s\n' "$out" | grep -c '^ok ')

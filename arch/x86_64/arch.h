@@ -2,6 +2,7 @@
 #ifndef KEEL_ARCH_H
 #define KEEL_ARCH_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "keel/boot_info.h"
@@ -48,6 +49,19 @@ uint64_t arch_read_tsc(void);
 void arch_kick_other_cpus(void);
 /* This CPU's timer interrupts so far. */
 uint64_t arch_timer_ticks(void);
+
+/* The FPU/SSE/AVX registers of a vCPU (the hypervisor itself never uses them). */
+void arch_fpu_cpu_init(void);
+size_t arch_fpu_state_size(void);
+const char *arch_fpu_describe(void);
+void arch_fpu_init_state(void *area);   /* a whole 4 KiB page */
+void arch_fpu_save(void *area);
+void arch_fpu_restore(const void *area);
+
+/* CPUs running, kicking one of them, and a short busy wait. */
+unsigned int arch_cpus_online(void);
+void arch_kick_cpu(unsigned int cpu);
+void arch_delay_us(uint64_t us);
 
 /* Text for the boot report. */
 struct arch_cpu_description {

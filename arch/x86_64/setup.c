@@ -49,6 +49,7 @@ static void stop_interrupt(struct trap_frame *f)
 void cpu_local_init(struct cpu *c)
 {
 	percpu_activate(c);
+	arch_fpu_cpu_init();
 	lapic_cpu_init();
 	c->apic_id = lapic_id();
 	lapic_timer_start_periodic(VECTOR_TIMER, TIMER_HZ);
@@ -64,6 +65,8 @@ void arch_boot_cpu_init(const struct boot_info *bi, void (*next)(void))
 	bsp->stack_top = paging_map_cpu_slot(0) + CPU_STACK_OFFSET + CPU_STACK_SIZE;
 	/* Exceptions from here on are reported with the real tables and IST stacks. */
 	percpu_activate(bsp);
+	arch_fpu_cpu_init();
+	bsp->online = true;
 	arch_switch_stack(bsp->stack_top, (void (*)(void *))next, NULL);
 }
 
@@ -147,12 +150,14 @@ void arch_raise_fault(const char *which)
 {
 	if (!which[0])
 		return;
-	pr_info("debug: raising %s on purpose (debug_fault=)\n", which);
+	pr_info("debug: raising %s on purpose (debug_fault=%s)\n", which, which);
 	if (which[0] == 'u' && which[1] == 'd')
 		__asm__ volatile("ud2");
-	else if (which[0] == 'g' && which[1] == 'p')
-		wrmsr(0xdeadbeef, 0);          /* a reserved MSR: #GP */
-	else if (which[0] == 'p' && which[1] == 'f') {
+	else if (which[0] == 'g' && which[1] == 'p') {
+		/* A non-canonical address: #GP on every CPU and emulator (unlike a bogus MSR). */
+		volatile uint64_t non_canonical = 0x8000000000000000ull;
+		(void)*(volatile uint64_t *)non_canonical;
+	} else if (which[0] == 'p' && which[1] == 'f') {
 		volatile uint64_t unmapped = 0x10;   /* the loader's identity map is gone */
 		(void)*(volatile uint64_t *)unmapped;
 	}
@@ -186,4 +191,20 @@ void arch_kick_other_cpus(void)
 uint64_t arch_timer_ticks(void)
 {
 	return this_cpu()->timer_ticks;
+}
+
+unsigned int arch_cpus_online(void)
+{
+	return cpus_online;
+}
+
+void arch_kick_cpu(unsigned int cpu)
+{
+	if (cpu < MAX_CPUS && cpu_data[cpu].online)
+		lapic_send_ipi(cpu_data[cpu].apic_id, IPI_FIXED, VECTOR_IPI_KICK);
+}
+
+void arch_delay_us(uint64_t us)
+{
+	tsc_delay_us(us);
 }
