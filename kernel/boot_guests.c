@@ -2,6 +2,7 @@
 #include "boot_guests.h"
 
 #include "cmdline.h"
+#include "dom0_build.h"
 #include "domain.h"
 #include "domain_build.h"
 #include "log.h"
@@ -20,6 +21,11 @@ void boot_guests_init(const struct boot_info *bi)
 {
 	modules = phys_to_virt(bi->modules);
 	module_count = bi->module_count;
+	/* With a dom0, the guest images are its to start: they went into its memory. */
+	if (virt && dom0_start(bi)) {
+		module_count = 0;
+		return;
+	}
 	unsigned int guests = 0;
 	for (unsigned int i = 0; i < module_count; i++)
 		guests += modules[i].kind == BOOT_MODULE_GUEST;

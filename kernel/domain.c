@@ -4,12 +4,15 @@
 #include <stdarg.h>
 
 #include "fmt.h"
+#include "foreign_map.h"
 #include "frame.h"
+#include "grant.h"
 #include "heap.h"
 #include "keel/abi.h"
 #include "keel/sched.h"
 #include "log.h"
 #include "sched.h"
+#include "shared_info.h"
 #include "string.h"
 #include "vcpu.h"
 
@@ -47,6 +50,16 @@ struct domain *domain_create(const char *name, uint64_t max_pages, unsigned int 
 	}
 
 	spin_lock(&domains_lock);
+	/* Names identify domains in the log and to the operator: two alike would be ambiguous. */
+	for (struct domain *o = domains; o; o = o->next) {
+		if (!strcmp(o->name, d->name) || (privileged && o->privileged)) {
+			spin_unlock(&domains_lock);
+			virt->p2m_destroy(&d->p2m);
+			kfree(d);
+			*error = -KEEL_EEXIST;
+			return NULL;
+		}
+	}
 	d->id = privileged ? 0 : next_domid++;
 	if (privileged)
 		dom0 = d;
@@ -54,6 +67,46 @@ struct domain *domain_create(const char *name, uint64_t max_pages, unsigned int 
 	domains = d;
 	spin_unlock(&domains_lock);
 	return d;
+}
+
+struct domain *domain_find_next(uint32_t id)
+{
+	struct domain *best = NULL;
+	spin_lock(&domains_lock);
+	for (struct domain *d = domains; d; d = d->next)
+		if (d->id >= id && (!best || d->id < best->id))
+			best = d;
+	spin_unlock(&domains_lock);
+	return best;
+}
+
+struct domain *domain_lookup_locked(uint32_t id)
+{
+	spin_lock(&domains_lock);
+	for (struct domain *d = domains; d; d = d->next)
+		if (d->id == id && d->state != DOMAIN_DYING)
+			return d;
+	spin_unlock(&domains_lock);
+	return NULL;
+}
+
+void domain_list_unlock(void)
+{
+	spin_unlock(&domains_lock);
+}
+
+struct domain *domain_find(uint32_t id)
+{
+	struct domain *d = domain_find_next(id);
+	return d && d->id == id ? d : NULL;
+}
+
+unsigned int domain_vcpus_up(const struct domain *d)
+{
+	unsigned int n = 0;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		n += d->vcpus[i] && d->vcpus[i]->up;
+	return n;
 }
 
 /* Maps guest-physical pages to host frames, with 2 MiB entries wherever both sides allow. */
@@ -72,11 +125,37 @@ static int map_range(struct domain *d, uint64_t gpa, paddr_t hpa, uint64_t pages
 	return 0;
 }
 
+/* Gives back all of the domain's RAM (a failed populate, or the end of the domain). */
+static void release_memory(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->nr_extents; i++) {
+		virt->p2m_unmap(&d->p2m, d->extents[i].gpa, d->extents[i].order);
+		grant_free_frames(d, d->extents[i].hpa, d->extents[i].order);   /* G6: keeps mapped grants */
+	}
+	kfree(d->extents);
+	d->extents = NULL;
+	d->nr_extents = 0;
+	d->nr_pages = 0;
+}
+
+static int populate(struct domain *d, uint64_t nr_pages);
+
 int domain_populate(struct domain *d, uint64_t nr_pages)
 {
 	if (d->state != DOMAIN_BUILDING || d->nr_pages || nr_pages == 0 || nr_pages > d->max_pages)
 		return -KEEL_EINVAL;
+	if (nr_pages > frame_free_count())
+		return -KEEL_ENOMEM;   /* cannot succeed: fail before touching anything */
+	int rc = populate(d, nr_pages);
+	if (!rc)
+		rc = shared_info_attach(d);   /* right after the RAM, so it needs the final size */
+	if (rc)
+		release_memory(d);   /* all or nothing: the domain may try again with less */
+	return rc;
+}
 
+static int populate(struct domain *d, uint64_t nr_pages)
+{
 	unsigned int cap = (unsigned int)((nr_pages >> EXTENT_ORDER_MAX) + EXTENT_ORDER_MAX + 1);
 	d->extents = kcalloc(cap, sizeof(*d->extents));
 	if (!d->extents)
@@ -92,7 +171,7 @@ int domain_populate(struct domain *d, uint64_t nr_pages)
 		while ((hpa = frame_alloc_zeroed(order)) == FRAME_NONE && order > 0)
 			order--;   /* zeroed: nothing of an earlier owner survives into this domain */
 		if (hpa == FRAME_NONE || d->nr_extents == cap)
-			return -KEEL_ENOMEM;   /* domain_destroy frees what was allocated */
+			return -KEEL_ENOMEM;   /* the caller frees what was allocated */
 		d->extents[d->nr_extents++] = (struct mem_extent){ gpa, hpa, order };
 		if (map_range(d, gpa, hpa, 1ull << order) < 0)
 			return -KEEL_ENOMEM;
@@ -119,13 +198,54 @@ paddr_t domain_gpa_to_hpa(const struct domain *d, uint64_t gpa)
 	return FRAME_NONE;
 }
 
-void domain_unpause(struct domain *d)
+int domain_unpause(struct domain *d)
 {
-	if (d->state != DOMAIN_PAUSED && d->state != DOMAIN_BUILDING)
-		return;
+	spin_lock(&d->lock);
+	if (d->state != DOMAIN_PAUSED && d->state != DOMAIN_BUILDING) {
+		spin_unlock(&d->lock);
+		return -KEEL_EINVAL;
+	}
+	bool first = !d->started;
+	if (first && !(d->vcpus[0] && d->vcpus[0]->up)) {
+		spin_unlock(&d->lock);
+		return -KEEL_EINVAL;   /* nothing would run: vCPU 0 has no start context */
+	}
 	d->state = DOMAIN_RUNNING;
-	if (d->vcpus[0] && d->vcpus[0]->state == VCPU_DOWN)
-		sched_wake(d->vcpus[0]);
+	d->started = true;
+	spin_unlock(&d->lock);
+	if (first)
+		foreign_map_release_target(d);   /* the builder's view of it ends as it starts */
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = d->vcpus[i];
+		if (!v)
+			continue;
+		if (first && v->up)
+			sched_wake(v);
+		else if (!first)
+			sched_vcpu_unpause(v);
+	}
+	return 0;
+}
+
+int domain_pause(struct domain *d)
+{
+	struct vcpu *paused[DOMAIN_MAX_VCPUS];
+	unsigned int n = 0;
+	spin_lock(&d->lock);
+	if (d->state != DOMAIN_RUNNING) {
+		spin_unlock(&d->lock);
+		return -KEEL_EINVAL;
+	}
+	d->state = DOMAIN_PAUSED;
+	/* vcpu_op UP pauses a vCPU it creates in a paused domain itself (under d->lock). */
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpus[i])
+			paused[n++] = d->vcpus[i];
+	spin_unlock(&d->lock);
+	/* Waiting happens outside d->lock: a vCPU of d may need the lock to finish its exit. */
+	for (unsigned int i = 0; i < n; i++)
+		sched_vcpu_pause(paused[i]);
+	return 0;
 }
 
 static void domain_end(struct domain *d, enum domain_state state)
@@ -134,6 +254,7 @@ static void domain_end(struct domain *d, enum domain_state state)
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		if (d->vcpus[i])
 			sched_kill(d->vcpus[i]);
+	evtchn_notify_domain_ended(d);   /* KEEL_VIRQ_DOM_EXC to dom0, if it listens */
 }
 
 void domain_shutdown(struct domain *d, unsigned int reason)
@@ -171,13 +292,20 @@ void domain_destroy(struct domain *d)
 	spin_unlock(&domains_lock);
 
 	d->state = DOMAIN_DYING;
+	if (d == dom0)
+		dom0 = NULL;
+	/* Nobody may keep a view of frames that are about to be freed, nor of this p2m. */
+	foreign_map_release_target(d);
+	foreign_map_release_mapper(d);
+	evtchn_domain_destroy(d);   /* peers' ends become unbound while our vCPUs still exist */
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		if (d->vcpus[i])
 			vcpu_destroy(d->vcpus[i]);
+	grant_domain_teardown(d);   /* unmaps what it mapped; its frames others map are kept (grant.h) */
+	release_memory(d);
+	grant_domain_release(d);
 	virt->p2m_destroy(&d->p2m);
-	for (unsigned int i = 0; i < d->nr_extents; i++)
-		frame_free(d->extents[i].hpa, d->extents[i].order);
-	kfree(d->extents);
+	shared_info_destroy(d);   /* only now: no translation to it is left */
 	kfree(d);
 }
 

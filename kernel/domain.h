@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "evtchn.h"
+#include "keel/shared_info.h"
 #include "mm.h"
 #include "sched.h"
 #include "spinlock.h"
@@ -31,6 +33,7 @@ struct mem_extent {
 };
 
 struct vcpu;
+struct grant_table;
 
 struct domain {
 	uint32_t id;
@@ -47,6 +50,13 @@ struct domain {
 
 	unsigned int nr_vcpus;
 	struct vcpu *vcpus[DOMAIN_MAX_VCPUS];
+	struct grant_table *grants;     /* NULL until it grants or maps (grant.h) */
+	uint64_t boot_gdt_gpa;          /* the builder's GDT: a start context with gdt_gpa 0 uses it */
+	bool started;                   /* unpaused at least once (BUILDING/first PAUSED is over) */
+	struct keel_shared_info *shared_info;   /* NULL until it has RAM (shared_info.h) */
+	paddr_t shared_info_pa;
+	struct evtchn_domain evtchn;    /* its event-channel ports (evtchn.h) */
+	spinlock_t vcpu_op_lock;        /* one vcpu_op UP or DOWN at a time (taken with trylock) */
 
 	spinlock_t lock;
 	bool reaping;                   /* claimed for teardown (under sched_lock) */
@@ -67,8 +77,20 @@ struct domain *domain_create(const char *name, uint64_t max_pages, unsigned int 
 int domain_populate(struct domain *d, uint64_t nr_pages);
 /* Host-physical address backing a guest-physical one, or FRAME_NONE. */
 paddr_t domain_gpa_to_hpa(const struct domain *d, uint64_t gpa);
-/* Makes the domain's vCPUs runnable. */
-void domain_unpause(struct domain *d);
+/* Starts a built domain (its vCPUs that are up run), or resumes a paused one; 0 or -KEEL_EINVAL. */
+int domain_unpause(struct domain *d);
+/* Stops a running domain: when this returns none of its vCPUs is on a CPU; 0 or -KEEL_EINVAL. */
+int domain_pause(struct domain *d);
+/* The domain with this id, or NULL; the first with an id >= 'id' for domain_find_next. Callers
+ * must hold off destruction (dom0's domctl calls are serialized, and only they destroy). */
+struct domain *domain_find(uint32_t id);
+struct domain *domain_find_next(uint32_t id);
+/* The live domain with this id with the domain list locked, so it cannot start being destroyed
+ * until domain_list_unlock(); NULL (and the list unlocked) if there is none. */
+struct domain *domain_lookup_locked(uint32_t id);
+void domain_list_unlock(void);
+/* vCPUs started and not brought down. */
+unsigned int domain_vcpus_up(const struct domain *d);
 /* Ends the domain on its own request (KEEL_SHUTDOWN_*). */
 void domain_shutdown(struct domain *d, unsigned int reason);
 /* Ends the domain because of what it did; the reason is logged with its name. */

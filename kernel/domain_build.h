@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 struct domain;
+struct guest_layout;
 
 struct domain_build_params {
 	const char *name;
@@ -16,6 +17,8 @@ struct domain_build_params {
 	unsigned int nr_vcpus;
 	const char *cmdline;
 	bool privileged;
+	uint64_t extra_pages;              /* left unused after the boot stack (guest_layout.h) */
+	struct guest_layout *layout_out;   /* if set, receives where everything went */
 };
 
 /*

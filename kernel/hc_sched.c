@@ -12,7 +12,7 @@ int64_t hc_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3, uin
 	(void)a3, (void)a4, (void)a5;
 	switch (cmd) {
 	case KEEL_SCHED_YIELD:
-		sched_yield(v);
+		sched_yield_vcpu(v);
 		return 0;
 	case KEEL_SCHED_BLOCK:
 		v->blocked_in = "sched_op block";

@@ -4,9 +4,15 @@
 #include "domain.h"
 #include "guest_access.h"
 #include "frame.h"
+#include "domctl.h"
 #include "hc_console.h"
+#include "hc_evtchn.h"
+#include "hc_grant.h"
 #include "hc_sched.h"
+#include "hc_timer.h"
+#include "hc_vcpu.h"
 #include "keel/abi.h"
+#include "sysctl.h"
 #include "vcpu.h"
 
 typedef int64_t (*hypercall_fn)(struct vcpu *v, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
@@ -29,13 +35,20 @@ static const hypercall_fn hypercall_table[] = {
 	[KEEL_HC_FEATURES]   = hc_features,
 	[KEEL_HC_CONSOLE_IO] = hc_console_io,
 	[KEEL_HC_SCHED_OP]   = hc_sched_op,
+	[KEEL_HC_EVENT_CHANNEL_OP] = hc_event_channel_op,
+	[KEEL_HC_SET_TIMER]  = hc_set_timer,
+	[KEEL_HC_VCPU_OP]    = hc_vcpu_op,
+	[KEEL_HC_DOMCTL]     = hc_domctl,
+	[KEEL_HC_SYSCTL]     = hc_sysctl,
+	[KEEL_HC_GRANT_TABLE_OP] = hc_grant_table_op,
 };
 
 #define HYPERCALL_COUNT (sizeof(hypercall_table) / sizeof(hypercall_table[0]))
 
 uint32_t hypercall_features(void)
 {
-	return KEEL_FEATURE_CONSOLE_IO | KEEL_FEATURE_SCHED_OP;
+	return KEEL_FEATURE_CONSOLE_IO | KEEL_FEATURE_SCHED_OP | KEEL_FEATURE_GRANT_TABLE |
+	       KEEL_FEATURE_EVENT_CHANNEL | KEEL_FEATURE_SET_TIMER;
 }
 
 int64_t hypercall_dispatch(struct vcpu *v)

@@ -11,6 +11,7 @@
 #include "options.h"
 #include "boot_guests.h"
 #include "sched.h"
+#include "timer.h"
 #include "virt.h"
 
 static paddr_t boot_info_phys;
@@ -64,7 +65,8 @@ static void kernel_main_late(void)
 /* Every CPU, once idle: at boot the boot CPU starts the next boot guest or finishes the run. */
 void sched_idle_hook(void)
 {
-	if (arch_cpu_id() != 0 || !sched_quiescent())
+	/* An armed timer is work to come: a sleeping guest has not finished. */
+	if (arch_cpu_id() != 0 || !sched_quiescent() || timer_armed_count())
 		return;
 	if (boot_guests_start_next())
 		return;

@@ -1,10 +1,13 @@
 /* run.c: each physical CPU's loop: pick a vCPU, run it until it must give way, handle its exits. */
 #include "arch.h"
 #include "domain.h"
+#include "evtchn.h"
 #include "exit.h"
 #include "irq.h"
 #include "sched.h"
 #include "sched_internal.h"
+#include "shared_info.h"
+#include "timer.h"
 #include "vcpu.h"
 
 /* Per CPU: whose FPU registers are loaded (a vCPU serial, never a pointer that could be reused). */
@@ -24,11 +27,14 @@ static void run_slice(unsigned int cpu, struct vcpu *v)
 	struct virt_exit exit;
 
 	fpu_switch_in(cpu, v);
+	shared_info_update_time(v);   /* it may have been off a CPU for long: a fresh time record */
 	for (;;) {
+		evtchn_upcall_before_entry(v);
 		virt->vcpu_run(v->arch, &v->regs, &exit);
 		/* The interrupt that caused the exit (timer tick, kick) is taken here. */
 		irq_window();
 		vcpu_handle_exit(v, &exit);
+		timer_run_expired(cpu, arch_time_ns());
 		if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_RUNNING)
 			break;
 		uint64_t now = arch_time_ns();
@@ -38,10 +44,11 @@ static void run_slice(unsigned int cpu, struct vcpu *v)
 		bool give_way = sched_should_preempt(cpu, v, now);
 		if (give_way && v->state == VCPU_RUNNING)
 			v->state = VCPU_RUNNABLE;
+		else if (!give_way)
+			sched_renew_slice(v, now);   /* nobody else wants this CPU: another slice */
 		spin_unlock(&sched_lock);
 		if (give_way)
 			break;
-		v->sched.slice_start_ns = now;   /* nobody else wants this CPU: start a new slice */
 	}
 	/* The hypervisor never touches FPU registers, so this is the guest's state, intact. */
 	arch_fpu_save(v->fpu_state);
@@ -52,6 +59,7 @@ void sched_run(void)
 	unsigned int cpu = arch_cpu_id();
 	for (;;) {
 		irq_disable();
+		timer_run_expired(cpu, arch_time_ns());   /* before sched_lock: it may wake vCPUs */
 		spin_lock(&sched_lock);
 		struct vcpu *v = sched_pick(cpu, arch_time_ns());
 		spin_unlock(&sched_lock);

@@ -7,6 +7,7 @@
 #include "keel/abi.h"
 #include "log.h"
 #include "sched_internal.h"
+#include "shared_info.h"
 #include "spinlock.h"
 #include "vcpu.h"
 
@@ -139,9 +140,31 @@ static bool transition(struct vcpu *v, enum vcpu_state from, enum vcpu_state to)
 void sched_block(struct vcpu *v)
 {
 	transition(v, VCPU_RUNNING, VCPU_BLOCKED);
+	/*
+	 * Rule R1 of pv-abi/keel/shared_info.h: blocked first, then look for an event. A sender
+	 * either finds the vCPU blocked and wakes it (sched_kick), or set upcall_pending before
+	 * this load (its atomics and ours are sequentially consistent): no wake-up is lost.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (shared_info_upcall_pending(v->domain->shared_info, v->id))
+		transition(v, VCPU_BLOCKED, VCPU_RUNNING);
 }
 
-void sched_yield(struct vcpu *v)
+void sched_kick(struct vcpu *v)
+{
+	unsigned long flags = irq_save();
+	spin_lock(&sched_lock);
+	int cpu = -1;
+	if (v->state == VCPU_BLOCKED)
+		cpu = make_runnable(v);
+	else if (v->state == VCPU_RUNNING && v->sched.on_cpu)
+		cpu = (int)v->sched.last_cpu;   /* in the guest there: an exit makes it see the event */
+	spin_unlock(&sched_lock);
+	irq_restore(flags);
+	kick(cpu);
+}
+
+void sched_yield_vcpu(struct vcpu *v)
 {
 	transition(v, VCPU_RUNNING, VCPU_RUNNABLE);
 }
@@ -240,22 +263,39 @@ bool sched_quiescent(void)
 
 /* ---- picking and accounting (called by the run loop, sched_lock held) ---- */
 
-/* True if the domain has used up its cap for this period (and rolls the period over). */
-static bool over_cap(struct domain *d, uint64_t now)
+/* True if the domain has used up its cap for this period (and rolls the period over).
+ * 'running' is time not yet charged (the current slice of the vCPU asking). */
+static bool over_cap(struct domain *d, uint64_t now, uint64_t running)
 {
 	if (!d->sched.cap)
 		return false;
 	if (now - d->sched.cap_period_start_ns >= SCHED_CAP_PERIOD_NS) {
 		d->sched.cap_period_start_ns = now;
 		d->sched.cap_used_ns = 0;
+		running = 0;
 	}
-	return d->sched.cap_used_ns * 100 >= (uint64_t)d->sched.cap * SCHED_CAP_PERIOD_NS;
+	return (d->sched.cap_used_ns + running) * 100 >= (uint64_t)d->sched.cap * SCHED_CAP_PERIOD_NS;
+}
+
+/* Charges the time since the slice began: real time, weighted time, and the cap budget. */
+static void charge(struct vcpu *v, uint64_t now)
+{
+	uint64_t ran = now - v->sched.slice_start_ns;
+	v->sched.runtime_ns += ran;
+	v->sched.vruntime += ran * SCHED_WEIGHT_DEFAULT / v->domain->sched.weight;
+	v->domain->sched.cap_used_ns += ran;
+	v->sched.slice_start_ns = now;
+}
+
+void sched_renew_slice(struct vcpu *v, uint64_t now)
+{
+	charge(v, now);
 }
 
 static struct vcpu *first_eligible(struct sched_cpu *q, unsigned int cpu, uint64_t now)
 {
 	for (struct vcpu *v = q->head; v; v = v->sched.queue_next)
-		if (allowed(v, cpu) && !over_cap(v->domain, now))
+		if (allowed(v, cpu) && !over_cap(v->domain, now, 0))
 			return v;
 	return NULL;
 }
@@ -305,10 +345,7 @@ static bool claim_reap(struct domain *d)
 int sched_put(unsigned int cpu, struct vcpu *v, uint64_t now, bool *reap)
 {
 	struct sched_cpu *q = &sched_cpus[cpu];
-	uint64_t ran = now - v->sched.slice_start_ns;
-	v->sched.runtime_ns += ran;
-	v->sched.vruntime += ran * SCHED_WEIGHT_DEFAULT / v->domain->sched.weight;
-	v->domain->sched.cap_used_ns += ran;
+	charge(v, now);
 	uint64_t least = v->sched.vruntime;
 	if (q->head && q->head->sched.vruntime < least)
 		least = q->head->sched.vruntime;
@@ -324,7 +361,7 @@ int sched_put(unsigned int cpu, struct vcpu *v, uint64_t now, bool *reap)
  * someone else may run here. */
 bool sched_should_preempt(unsigned int cpu, struct vcpu *v, uint64_t now)
 {
-	if (v->sched.pause_count || !allowed(v, cpu) || over_cap(v->domain, now))
+	if (v->sched.pause_count || !allowed(v, cpu) || over_cap(v->domain, now, now - v->sched.slice_start_ns))
 		return true;
 	if (now - v->sched.slice_start_ns < sched_slice_ns)
 		return false;

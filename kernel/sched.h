@@ -25,10 +25,12 @@ struct domain;
 
 /* Makes a down or blocked vCPU runnable and gets a CPU to run it. */
 void sched_wake(struct vcpu *v);
-/* The running vCPU waits for an event (the caller re-checks for pending work after this). */
+/* The running vCPU waits for an event; it stays running if one is pending (rule R1 of shared_info.h). */
 void sched_block(struct vcpu *v);
-/* The running vCPU lets others run first. */
-void sched_yield(struct vcpu *v);
+/* An event is pending for v: wakes it if it is blocked, interrupts its CPU if it is in the guest elsewhere. */
+void sched_kick(struct vcpu *v);
+/* The running vCPU lets others run first (not sched_yield: libc has that name, and host tests link libc). */
+void sched_yield_vcpu(struct vcpu *v);
 /* The vCPU's domain has ended: it never runs again (a CPU running it stops at its next exit). */
 void sched_kill(struct vcpu *v);
 

@@ -25,6 +25,8 @@ extern uint64_t sched_slice_ns;
 struct vcpu *sched_pick(unsigned int cpu, uint64_t now);
 int sched_put(unsigned int cpu, struct vcpu *v, uint64_t now, bool *reap);
 bool sched_should_preempt(unsigned int cpu, struct vcpu *v, uint64_t now);
+/* The running vCPU goes on: charge the slice that ended and start another. */
+void sched_renew_slice(struct vcpu *v, uint64_t now);
 /* Without the lock. */
 void sched_kick_cpu(int cpu);
 

@@ -59,8 +59,37 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id, const struct vcpu_bo
 
 void vcpu_destroy(struct vcpu *v)
 {
+	timer_cancel(v);   /* no CPU may fire at it once it is freed */
 	v->domain->vcpus[v->id] = NULL;
 	virt->vcpu_destroy(v->arch);
 	frame_free(virt_to_phys(v->fpu_state), 0);
 	kfree(v);
+}
+
+int vcpu_reset(struct vcpu *v, const struct vcpu_boot_state *boot, const struct vcpu_regs *regs)
+{
+	struct vcpu_arch *fresh = virt->vcpu_create(boot, &v->domain->p2m, v->asid);
+	if (!fresh)
+		return -KEEL_ENOMEM;
+	virt->vcpu_destroy(v->arch);
+	v->arch = fresh;
+	v->regs = *regs;
+	v->msrs.pat = PAT_RESET_VALUE;
+	arch_fpu_init_state(v->fpu_state);
+	/* A new serial: no CPU may believe it still holds this vCPU's old FPU registers. */
+	v->serial = __atomic_fetch_add(&next_serial, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+uint64_t vcpu_cpu_time_ns(const struct vcpu *v)
+{
+	/* The scheduler charges a slice when it ends: a vCPU alone on its CPU may run for long
+	 * without one ending, so the part since its slice began is added here. Racy but harmless:
+	 * a reader may see the slice charged and not yet restarted, or the reverse, for a moment. */
+	uint64_t ns = __atomic_load_n(&v->sched.runtime_ns, __ATOMIC_RELAXED);
+	uint64_t start = __atomic_load_n(&v->sched.slice_start_ns, __ATOMIC_RELAXED);
+	uint64_t now = arch_time_ns();
+	if (__atomic_load_n(&v->sched.on_cpu, __ATOMIC_ACQUIRE) && now > start)
+		ns += now - start;
+	return ns;
 }

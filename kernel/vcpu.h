@@ -7,6 +7,7 @@
 
 #include "msr_policy.h"
 #include "sched.h"
+#include "timer.h"
 #include "virt.h"
 
 struct domain;
@@ -32,11 +33,17 @@ struct vcpu {
 	uint64_t serial;               /* unique for the hypervisor's lifetime */
 	void *fpu_state;               /* x87/SSE/AVX registers while it is not on a CPU */
 	struct sched_vcpu sched;
+	bool up;                       /* has a start context and is not brought down (vcpu_op) */
+	struct vcpu_timer timer;       /* its set_timer deadline (timer.h) */
 };
 
 /* Creates vCPU 'id' of 'd' with the given start state; it stays VCPU_DOWN. */
 struct vcpu *vcpu_create(struct domain *d, unsigned int id, const struct vcpu_boot_state *boot,
 			 const struct vcpu_regs *regs, int *error);
 void vcpu_destroy(struct vcpu *v);
+/* CPU time charged to the vCPU so far, including the slice it may be running right now. */
+uint64_t vcpu_cpu_time_ns(const struct vcpu *v);
+/* Gives a vCPU that is on no CPU a fresh start state (vcpu_op UP after DOWN); 0 or -KEEL_ENOMEM. */
+int vcpu_reset(struct vcpu *v, const struct vcpu_boot_state *boot, const struct vcpu_regs *regs);
 
 #endif

@@ -19,7 +19,7 @@ GUEST_ASFLAGS := -g -Iguests/lib -Ipv-abi -MMD -MP -D__ASSEMBLY__
 
 GUEST_XTF_SRCS     := guests/lib/xtf.c
 GUEST_RUNTIME_SRCS := $(filter-out $(GUEST_XTF_SRCS),$(wildcard guests/lib/*.c guests/lib/*.S)) \
-	lib/fmt.c lib/string.c
+	lib/fmt.c lib/string.c lib/cmdline.c lib/elf64.c lib/guest_layout.c
 GUEST_RUNTIME_OBJS := $(patsubst %,$(GUEST_DIR)/obj/%.o,$(GUEST_RUNTIME_SRCS))
 
 # The exception handler interrupts code that may hold XMM values and saves only general registers.
@@ -49,6 +49,7 @@ $(1): $(patsubst %,$(GUEST_DIR)/obj/%.o,$(2)) $(GUEST_RUNTIME_OBJS) $(GUEST_LD)
 endef
 $(eval $(call guest_elf,$(GUEST_DIR)/hello.elf,$(wildcard guests/hello/*.c)))
 $(foreach t,$(GUEST_TESTS),$(eval $(call guest_elf,$(GUEST_DIR)/xtf-$(t).elf,guests/tests/$(t).c $(GUEST_XTF_SRCS))))
+include guests/testctl/testctl.mk
 
 .PHONY: guests
 guests: $(GUEST_ELFS)

@@ -37,6 +37,8 @@ void arch_raise_fault(const char *which);
 
 /* Nanoseconds since the TSC was calibrated, and the TSC rate. */
 uint64_t arch_time_ns(void);
+/* The system time (ns) at which the TSC read 'tsc': guests' time records pair the two exactly. */
+uint64_t arch_tsc_to_ns(uint64_t tsc);
 uint64_t arch_tsc_khz(void);
 /* Milliseconds elapsed since a TSC value taken earlier (e.g. by the loader). */
 uint64_t arch_ms_since_tsc(uint64_t tsc);

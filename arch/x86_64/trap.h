@@ -16,6 +16,7 @@ struct trap_frame {
 #define VECTOR_TIMER       0xf0
 #define VECTOR_IPI_KICK    0xf1   /* wake a CPU to re-examine its work */
 #define VECTOR_IPI_STOP    0xf2   /* panic: stop now */
+#define VECTOR_VMCS_RELEASE 0xf3  /* VMX: VMCLEAR a VMCS so another CPU can load it */
 #define VECTOR_SPURIOUS    0xff
 
 typedef void (*irq_handler_fn)(struct trap_frame *frame);

@@ -88,11 +88,16 @@ uint64_t arch_tsc_khz(void)
 	return khz;
 }
 
-uint64_t arch_time_ns(void)
+uint64_t arch_tsc_to_ns(uint64_t tsc)
 {
 	/* Split to avoid overflowing 64 bits for long uptimes. */
-	uint64_t ticks = rdtsc() - tsc_at_calibration;
+	uint64_t ticks = tsc - tsc_at_calibration;
 	return ticks / khz * 1000000 + (ticks % khz) * 1000000 / khz;
+}
+
+uint64_t arch_time_ns(void)
+{
+	return arch_tsc_to_ns(rdtsc());
 }
 
 uint64_t arch_ms_since_tsc(uint64_t tsc)

@@ -94,6 +94,13 @@ struct virt_ops {
 	/* Makes the next entry deliver a hardware exception (e.g. #GP(0) for a bad MSR). */
 	void (*inject_exception)(struct vcpu_arch *va, uint8_t vector, bool has_error, uint32_t error);
 
+	/*
+	 * The event-channel upcall (pv-abi/keel/shared_info.h), set before every entry. While
+	 * 'pending', the guest takes 'vector' through its IDT as an external interrupt as soon
+	 * as it can (RFLAGS.IF = 1, no STI/MOV SS shadow), once; 'pending' false withdraws it.
+	 */
+	void (*set_upcall)(struct vcpu_arch *va, uint8_t vector, bool pending);
+
 	/* Guest CR3, for walking the guest's own page tables. */
 	uint64_t (*guest_cr3)(struct vcpu_arch *va);
 

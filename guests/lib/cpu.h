@@ -1,4 +1,4 @@
-/* cpu.h: the few privileged x86 instructions guests use directly: CPUID, MSRs, CR3, descriptor tables. */
+/* cpu.h: the few privileged x86 instructions guests use directly: CPUID, MSRs, TSC, CR3, descriptor tables. */
 #ifndef GUEST_CPU_H
 #define GUEST_CPU_H
 
@@ -26,6 +26,13 @@ static inline uint64_t rdmsr(uint32_t msr)
 static inline void wrmsr(uint32_t msr, uint64_t value)
 {
 	asm volatile("wrmsr" : : "c"(msr), "a"((uint32_t)value), "d"((uint32_t)(value >> 32)) : "memory");
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
 }
 
 static inline uint64_t read_cr3(void)

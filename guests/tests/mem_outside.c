@@ -11,7 +11,8 @@ extern const char mem_outside_load[];
 void test_main(const struct keel_start_info *si)
 {
 	uint64_t mem_end = si->nr_pages * 4096;
-	uint64_t gpa = (mem_end + PAGE_SIZE_2M - 1) & ~(PAGE_SIZE_2M - 1);
+	/* Past the shared-info page too: that one page after RAM is mapped (start_info.h). */
+	uint64_t gpa = (mem_end + PAGE_SIZE_4K + PAGE_SIZE_2M - 1) & ~(PAGE_SIZE_2M - 1);
 	uint64_t next_free = si->first_free_gpa;
 
 	/*

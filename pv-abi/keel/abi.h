@@ -63,6 +63,9 @@
 /* Feature bits (CPUID 0x40000002 ecx, and the 'features' hypercall). */
 #define KEEL_FEATURE_CONSOLE_IO  (1u << 0)
 #define KEEL_FEATURE_SCHED_OP    (1u << 1)
+#define KEEL_FEATURE_GRANT_TABLE (1u << 2)   /* grant_table.h */
+#define KEEL_FEATURE_EVENT_CHANNEL (1u << 3) /* event_channel.h and the shared-info page */
+#define KEEL_FEATURE_SET_TIMER   (1u << 4)   /* timer.h */
 
 /* The hypercall page (section 2). */
 #define KEEL_MSR_HYPERCALL_PAGE  0x40000000u

@@ -98,7 +98,10 @@ struct keel_domctl_sched {
  * still BUILDING. The mapping is removed by another MAP_FOREIGN with count 0 at
  * local_gpa, and in any case when the target is unpaused or destroyed.
  */
-#define KEEL_FOREIGN_WINDOW_BASE 0x20000000000ull   /* 2 TiB */
+/* 256 GiB: above any domain's RAM, and below 2^39, the smallest physical address width of
+ * x86-64 CPUs (and QEMU's qemu64 has 40): a guest page-table entry pointing at or above the
+ * CPU's width is a reserved-bit page fault, so the window must stay under it. */
+#define KEEL_FOREIGN_WINDOW_BASE 0x4000000000ull
 #define KEEL_FOREIGN_WINDOW_SIZE 0x40000000ull      /* 1 GiB */
 struct keel_domctl_map_foreign {
 	uint64_t target_gpa;                   /* IN, page-aligned */

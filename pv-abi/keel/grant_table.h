@@ -43,7 +43,12 @@
 #define KEEL_GRANT_MAX_REFS     1024
 #define KEEL_GRANT_MAX_MAPS     256
 #define KEEL_GRANT_COPY_MAX     64
-#define KEEL_GRANT_WINDOW_BASE  0x10000000000ull   /* 1 TiB */
+/*
+ * The window lies right above the largest guest RAM (64 GiB) and below 2^37, so a guest's
+ * page tables can reach it on any CPU with MAXPHYADDR >= 37: a GPA at or above 2^MAXPHYADDR
+ * sets reserved bits in the guest's PTE (#PF), e.g. 1 TiB under QEMU's 40-bit qemu64.
+ */
+#define KEEL_GRANT_WINDOW_BASE  0x1000000000ull    /* 64 GiB */
 #define KEEL_GRANT_WINDOW_SIZE  0x40000000ull      /* 1 GiB */
 
 /* cmd values; 'count' is used by COPY only (the number of entries at 'arg'). */

@@ -17,7 +17,9 @@
  *   page_tables_gpa             the initial page tables (see below), pt_pages pages
  *   gdt_gpa                     a GDT page: 0x08 = 64-bit code, 0x10 = data
  *   stack_top_gpa - 16 KiB      the boot stack
+ *   modules_gpa                 dom0 only: its boot modules (struct keel_boot_module below)
  *   first_free_gpa ..           free: the guest's to use
+ *   nr_pages * 4096             shared_info_gpa: the shared-info page (shared_info.h), not RAM
  * The builder places these pages right after the image's highest byte, in that order.
  * Everything from first_free_gpa up to nr_pages * 4096 is free RAM.
  *
@@ -25,8 +27,9 @@
  * The vCPU at entry
  * ---------------------------------------------------------------------------------
  *   64-bit mode: CR0 = PE|MP|ET|NE|WP|PG, CR4 = PAE, EFER = LME|LMA|NXE
- *   CR3 = page_tables_gpa: an identity map (virtual == physical) of all guest RAM with
- *         2 MiB pages, read-write-execute, and nothing else.
+ *   CR3 = page_tables_gpa: an identity map (virtual == physical) of all guest RAM and the
+ *         shared-info page with 2 MiB pages, read-write-execute. The last 2 MiB page may
+ *         reach past the shared-info page: touching anything there ends the domain.
  *   CS = 0x08, DS = ES = SS = 0x10, FS = GS = 0 with base 0
  *   GDTR = gdt_gpa, limit 23; IDTR base 0, limit 0 (no IDT: install yours before enabling
  *         interrupts, or an exception becomes a triple fault, which ends the domain)
@@ -65,9 +68,31 @@ struct keel_start_info {
 	uint64_t first_free_gpa;   /* first page the builder did not use */
 	char     name[32];         /* the domain's name, NUL-terminated */
 	char     cmdline[KEEL_CMDLINE_MAX];  /* NUL-terminated */
-	uint8_t  reserved[4096 - 112 - KEEL_CMDLINE_MAX];  /* zero; room for later fields */
+	uint64_t modules_gpa;      /* dom0: nr_modules struct keel_boot_module entries, else 0 */
+	uint32_t nr_modules;       /* dom0: the other boot modules (guest images), else 0 */
+	uint32_t pad0;
+	uint64_t shared_info_gpa;  /* the shared-info page (shared_info.h): right after RAM */
+	uint8_t  reserved[4096 - 112 - KEEL_CMDLINE_MAX - 24];  /* zero; room for later fields */
 };
 
 _Static_assert(sizeof(struct keel_start_info) == 4096, "start_info is one page");
+
+/*
+ * dom0's boot modules: every keel.cfg 'guest =' and 'module =' file, copied into dom0's RAM
+ * right after its boot stack (each file page-aligned, in keel.cfg order), and described by
+ * an array at modules_gpa (page-aligned, just before the first file). first_free_gpa is
+ * after the last file, so the modules stay intact until dom0 reuses their memory.
+ */
+#define KEEL_MODULE_NAME_MAX    64
+#define KEEL_MODULE_CMDLINE_MAX 256
+struct keel_boot_module {
+	uint64_t gpa;                              /* the file's first byte */
+	uint64_t size;                             /* its length in bytes */
+	char     name[KEEL_MODULE_NAME_MAX];       /* the ESP path, e.g. \keel\guests\hello.elf */
+	char     cmdline[KEEL_MODULE_CMDLINE_MAX]; /* the words after the path on its keel.cfg line */
+	uint8_t  reserved[512 - 16 - KEEL_MODULE_NAME_MAX - KEEL_MODULE_CMDLINE_MAX];
+};
+
+_Static_assert(sizeof(struct keel_boot_module) == 512, "eight module entries per page");
 
 #endif

@@ -15,7 +15,9 @@
  * KEEL_VCPUOP_IS_UP   Returns 1 if it is up, 0 if not. 'arg' is ignored.
  *
  * Errors: -KEEL_EINVAL (vcpu >= nr_vcpus, unknown cmd, a context whose rip, rsp or cr3
- * is non-canonical or cr3 is not page-aligned), -KEEL_EFAULT ('arg' unreadable).
+ * is non-canonical or cr3 is not page-aligned or outside RAM, nonzero reserved fields, no
+ * GDT), -KEEL_EFAULT ('arg' unreadable), -KEEL_EAGAIN (another UP or DOWN of the same
+ * domain is in progress on another vCPU: try again).
  * Every vCPU has its own timer, time record and event delivery (shared_info.h).
  */
 #ifndef KEEL_PV_VCPU_OP_H

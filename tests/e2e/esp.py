@@ -26,7 +26,12 @@ def cfg_value(text, key):
     return match.group(1).strip() if match else ""
 
 
-def make_esp(case, options="", cfg=None, cfg_append="", files=None, remove=(), bochs=False):
+# Lines of the shipped keel.cfg that start domains: a test names its own (shipped_domains=True keeps them).
+_DOMAIN_LINE = re.compile(r"^[ \t]*(guest|dom0)[ \t]*=.*\n?", re.M)
+
+
+def make_esp(case, options="", cfg=None, cfg_append="", files=None, remove=(), bochs=False,
+             shipped_domains=False):
     """Builds case's ESP image and returns its path.
 
     options:    hypervisor options appended to the shipped cmdline (later ones win).
@@ -35,6 +40,8 @@ def make_esp(case, options="", cfg=None, cfg_append="", files=None, remove=(), b
     files:      {ESP path: bytes} written over the copy (e.g. a corrupt keel.elf).
     remove:     ESP paths deleted from the copy.
     bochs:      size the image in whole 16x63 cylinders, as Bochs requires.
+    shipped_domains: keep the 'guest =' and 'dom0 =' lines of the shipped keel.cfg (the
+                `make run` demo); by default a test starts only the domains it adds itself.
     """
     if not (ESP_DIR / HV).is_file():
         raise Failure(f"{ESP_DIR} is incomplete; run 'make esp' first")
@@ -42,6 +49,8 @@ def make_esp(case, options="", cfg=None, cfg_append="", files=None, remove=(), b
     shutil.copytree(ESP_DIR, tree)
     cfg_path = tree / CFG
     text = cfg_path.read_text()
+    if not shipped_domains:
+        text = _DOMAIN_LINE.sub("", text)
     if options:
         text = set_cfg_key(text, "cmdline", f"{cfg_value(text, 'cmdline')} {options}".strip())
     for key, value in (cfg or {}).items():

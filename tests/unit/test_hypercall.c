@@ -36,7 +36,49 @@ paddr_t domain_gpa_to_hpa(const struct domain *d, uint64_t gpa)
 }
 void domain_shutdown(struct domain *d, unsigned int reason) { (void)d; shutdowns++; last_reason = reason; }
 void sched_block(struct vcpu *v) { (void)v; blocks++; }
-void sched_yield(struct vcpu *v) { (void)v; yields++; }
+void sched_yield_vcpu(struct vcpu *v) { (void)v; yields++; }
+/* grant_table_op is tested in test_grant.c; here only that dispatch reaches it with its arguments. */
+static uint64_t grant_args[3];
+int64_t hc_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t count, uint64_t a4, uint64_t a5)
+{
+	(void)v, (void)a4, (void)a5;
+	grant_args[0] = cmd, grant_args[1] = arg, grant_args[2] = count;
+	return -KEEL_EBUSY;
+}
+/* event_channel_op and set_timer are tested in test_evtchn.c and e2e; here only that dispatch reaches them. */
+static uint64_t event_calls[2];
+int64_t hc_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	(void)v, (void)arg, (void)a3, (void)a4, (void)a5;
+	event_calls[0] = cmd;
+	return -KEEL_EBADF;
+}
+int64_t hc_set_timer(struct vcpu *v, uint64_t deadline, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	(void)v, (void)a2, (void)a3, (void)a4, (void)a5;
+	event_calls[1] = deadline;
+	return 0;
+}
+/* vcpu_op, domctl and sysctl are tested in test_domctl.c and e2e; here only that dispatch reaches them. */
+static uint64_t control_calls[3], control_arg;
+int64_t hc_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t id, uint64_t arg, uint64_t a4, uint64_t a5)
+{
+	(void)v, (void)id, (void)arg, (void)a4, (void)a5;
+	control_calls[0]++, control_arg = cmd;
+	return -KEEL_EEXIST;
+}
+int64_t hc_domctl(struct vcpu *v, uint64_t op, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	(void)v, (void)a2, (void)a3, (void)a4, (void)a5;
+	control_calls[1]++, control_arg = op;
+	return -KEEL_EPERM;
+}
+int64_t hc_sysctl(struct vcpu *v, uint64_t op, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	(void)v, (void)a2, (void)a3, (void)a4, (void)a5;
+	control_calls[2]++, control_arg = op;
+	return -KEEL_EPERM;
+}
 paddr_t frame_alloc(unsigned order) { (void)order; return GUEST_RAM - 4096; }   /* a scratch page */
 void frame_free(paddr_t pa, unsigned order) { (void)pa; (void)order; }
 void log_printf(enum log_level level, const char *fmt, ...)
@@ -105,6 +147,24 @@ static void test_unknown_numbers(void **state)
 	assert_int_equal(call(1ull << 32, 0, 0, 0), -KEEL_ENOSYS);   /* high bits are not ignored */
 	assert_int_equal(call(KEEL_HC_VERSION, 0, 0, 0), KEEL_ABI_VERSION);
 	assert_int_equal(call(KEEL_HC_FEATURES, 0, 0, 0), hypercall_features());
+	assert_true(hypercall_features() & KEEL_FEATURE_GRANT_TABLE);
+	assert_int_equal(call(KEEL_HC_GRANT_TABLE_OP, 4, 0x1234, 64), -KEEL_EBUSY);
+	assert_int_equal(grant_args[0], 4);
+	assert_int_equal(grant_args[1], 0x1234);
+	assert_int_equal(grant_args[2], 64);
+	assert_true(hypercall_features() & KEEL_FEATURE_EVENT_CHANNEL);
+	assert_true(hypercall_features() & KEEL_FEATURE_SET_TIMER);
+	assert_int_equal(call(KEEL_HC_EVENT_CHANNEL_OP, 6, 0, 0), -KEEL_EBADF);
+	assert_int_equal(event_calls[0], 6);
+	assert_int_equal(call(KEEL_HC_SET_TIMER, 123456789, 0, 0), 0);
+	assert_int_equal(event_calls[1], 123456789);
+	assert_int_equal(call(KEEL_HC_VCPU_OP, 2, 0, 0), -KEEL_EEXIST);
+	assert_int_equal(control_arg, 2);
+	assert_int_equal(call(KEEL_HC_DOMCTL, 0x5000, 0, 0), -KEEL_EPERM);
+	assert_int_equal(control_arg, 0x5000);
+	assert_int_equal(call(KEEL_HC_SYSCTL, 0x6000, 0, 0), -KEEL_EPERM);
+	assert_int_equal(control_arg, 0x6000);
+	assert_int_equal(control_calls[0] + control_calls[1] + control_calls[2], 3);
 }
 
 static void test_console_write(void **state)

@@ -134,6 +134,7 @@ const struct virt_ops svm_ops = {
 	.vcpu_destroy = svm_vcpu_destroy,
 	.vcpu_run = svm_vcpu_run,
 	.inject_exception = svm_inject_exception,
+	.set_upcall = svm_set_upcall,
 	.guest_cr3 = svm_guest_cr3,
 	.write_hypercall_page = svm_write_hypercall_page,
 	.p2m_init = svm_p2m_init,

@@ -85,6 +85,8 @@ void svm_vcpu_destroy(struct vcpu_arch *va);
 /* Entering the guest and the TLB policy (vcpu_run.c). */
 void svm_vcpu_run(struct vcpu_arch *va, struct vcpu_regs *regs, struct virt_exit *exit);
 void svm_inject_exception(struct vcpu_arch *va, uint8_t vector, bool has_error, uint32_t error);
+/* The event-channel upcall as a virtual interrupt (upcall.c). */
+void svm_set_upcall(struct vcpu_arch *va, uint8_t vector, bool pending);
 void svm_p2m_flush(struct p2m *p2m, uint16_t asid);
 
 /* Nested page tables (npt.c). */

@@ -198,7 +198,13 @@ _Static_assert(sizeof(struct vmcb) == 4096, "the VMCB is one page");
 #define SVM_TLB_FLUSH_ASID      3   /* this guest's ASID only (CPUID 8000_000A EDX[6]) */
 
 /* vintr (VMCB 0x060). */
+#define SVM_VINTR_IRQ           (1ull << 8)    /* a virtual interrupt is pending (V_IRQ) */
+#define SVM_VINTR_PRIO_SHIFT    16             /* V_INTR_PRIO, bits 19:16 */
+#define SVM_VINTR_PRIO_MASK     (0xfull << 16)
+#define SVM_VINTR_IGN_TPR       (1ull << 20)   /* deliver V_IRQ whatever V_TPR says */
 #define SVM_VINTR_MASKING       (1ull << 24)   /* host RFLAGS.IF alone masks physical interrupts */
+#define SVM_VINTR_VECTOR_SHIFT  32             /* V_INTR_VECTOR, bits 39:32 */
+#define SVM_VINTR_VECTOR_MASK   (0xffull << 32)
 
 /* np_control (VMCB 0x090). */
 #define SVM_NP_ENABLE           (1ull << 0)

@@ -223,7 +223,7 @@ void vmx_vcpu_destroy(struct vcpu_arch *va)
 	 * gives up its syscall MSRs (a vCPU owns them only on the CPU its VMCS is active on).
 	 */
 	unsigned long flags = irq_save();
-	vmx_vmcs_release(va);
+	vmx_vmcs_release(va, true);
 	irq_restore(flags);
 	frame_free(va->vmcs, 0);
 	kfree(va);

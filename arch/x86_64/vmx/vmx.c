@@ -20,6 +20,7 @@ struct vmx_cpu vmx_cpus[MAX_CPUS];
 static spinlock_t setup_lock = SPINLOCK_INIT;
 static bool setup_done;
 static bool failure_reported;
+static bool caps_logged;
 
 #define CPUID_1_ECX_VMX (1u << 5)
 
@@ -128,7 +129,6 @@ static int setup_shared(const struct vmx_caps *caps, const struct vmx_config *cf
 			vmx_caps = *caps;
 			vmx_config = *cfg;
 			vmx_migrate_init();
-			log_caps(caps);
 			log_config(cfg);
 			setup_done = true;
 		}
@@ -162,6 +162,8 @@ static int vmx_cpu_enable(void)
 	struct vmx_config cfg;
 	const char *why;
 	read_caps(&caps);
+	if (!__atomic_exchange_n(&caps_logged, true, __ATOMIC_SEQ_CST))
+		log_caps(&caps);
 	if (vmx_config_from_caps(&caps, &cfg, &why) != 0)
 		return refuse(-KEEL_ENOSYS, why);
 	int err = setup_shared(&caps, &cfg);
@@ -213,11 +215,12 @@ const struct virt_ops vmx_ops = {
 	.vcpu_destroy = vmx_vcpu_destroy,
 	.vcpu_run = vmx_vcpu_run,
 	.inject_exception = vmx_inject_exception,
+	.set_upcall = vmx_set_upcall,
 	.guest_cr3 = vmx_guest_cr3,
 	.write_hypercall_page = vmx_write_hypercall_page,
 	.p2m_init = ept_init,
 	.p2m_map = ept_map,
 	.p2m_unmap = ept_unmap,
-	.p2m_destroy = ept_destroy,
+	.p2m_destroy = vmx_p2m_destroy,
 	.p2m_flush = vmx_p2m_flush,
 };

@@ -2,6 +2,7 @@
 #ifndef KEEL_VMX_H
 #define KEEL_VMX_H
 
+#include "trap.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -59,6 +60,8 @@ struct vcpu_arch {
 	uint32_t event;               /* VM-entry interruption information for the next entry, or 0 */
 	uint32_t event_error;
 	uint32_t event_insn_len;
+	uint8_t upcall_vector;        /* the event-channel upcall is due on this vector, or 0 (vmx_upcall.c) */
+	bool upcall_window;           /* interrupt-window exiting is on in its VMCS */
 	char detail[112];             /* text behind VIRT_EXIT_ENTRY_FAILED */
 };
 
@@ -90,17 +93,26 @@ uint64_t vmx_guest_cr3(struct vcpu_arch *va);
  * The IPI that asks a CPU to VMCLEAR a VMCS it holds. The vectors in trap.h are the
  * hypervisor's own; this one sits next to them, unused by anything else.
  */
-#define VMX_VECTOR_RELEASE 0xf3
+#define VMX_VECTOR_RELEASE VECTOR_VMCS_RELEASE
+
+/* vmx_upcall.c: the event-channel upcall (virt.h set_upcall), and its part of each entry (VMCS current). */
+void vmx_set_upcall(struct vcpu_arch *va, uint8_t vector, bool pending);
+void vmx_upcall_before_entry(struct vcpu_arch *va, const struct vcpu_regs *regs);
 
 /* vmcs_migrate.c */
 void vmx_migrate_init(void);
-/* Makes va's VMCS inactive wherever it is active (here or on another CPU); interrupts disabled. */
-void vmx_vmcs_release(struct vcpu_arch *va);
+/*
+ * Makes va's VMCS inactive wherever it is active (here or on another CPU); interrupts
+ * disabled. Without wait_until_done it may give up after a millisecond and return false.
+ */
+bool vmx_vmcs_release(struct vcpu_arch *va, bool wait_until_done);
 /* Answers another CPU's release request, if one is waiting. */
 void vmx_serve_release_request(struct vmx_cpu *c);
 
 /* vmx_flush.c */
 void vmx_p2m_flush(struct p2m *p2m, uint16_t asid);
+/* ept_destroy() after every CPU has dropped the translations of this p2m. */
+void vmx_p2m_destroy(struct p2m *p2m);
 /* Before each entry: completes flushes other CPUs asked of this one. */
 void vmx_flush_pending(struct vmx_cpu *c);
 

@@ -8,6 +8,8 @@
  *  - host interrupts and NMIs always leave the guest (the host keeps its timer and panic NMIs);
  *    the interrupt is not acknowledged on exit, so the host takes it through its own IDT;
  *  - HLT, every port, and every MSR but the few with VMCS fields exit to the vendor-neutral kernel;
+ *  - MOV to/from CR8 exits: without a TPR shadow it would reach the physical APIC's TPR, and a
+ *    guest raising it could mask the host's timer and keep the CPU for ever;
  *  - EPT (and VPID when offered) give each domain its own address space without shadow paging;
  *  - the guest is 64-bit from its first instruction; EFER and PAT are switched by the CPU.
  * Controls that would make ordinary guest instructions exit where the kernel has no handler
@@ -19,7 +21,7 @@ static const struct vmx_control_request pin_request = {
 
 static const struct vmx_control_request proc_request = {
 	.required = PROC_HLT_EXITING | PROC_UNCONDITIONAL_IO_EXITING | PROC_USE_MSR_BITMAPS |
-		    PROC_ACTIVATE_SECONDARY,
+		    PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING | PROC_ACTIVATE_SECONDARY,
 	.unwanted = PROC_CR3_LOAD_EXITING | PROC_CR3_STORE_EXITING | PROC_INVLPG_EXITING,
 };
 
@@ -87,7 +89,7 @@ int vmx_config_from_caps(const struct vmx_caps *c, struct vmx_config *out, const
 		    "external-interrupt or NMI exiting is not offered", "a pin-based control is forced on", why))
 		return -1;
 	if (!adjust(true_ctls ? c->true_proc : c->proc, &proc_request, &out->proc,
-		    "secondary controls, HLT, I/O or MSR-bitmap exiting are not offered",
+		    "secondary controls, HLT, CR8, I/O or MSR-bitmap exiting are not offered",
 		    "CR3 or INVLPG exiting cannot be turned off", why))
 		return -1;
 	/* IA32_VMX_PROCBASED_CTLS2 exists only when secondary controls may be 1 (A.3.3). */

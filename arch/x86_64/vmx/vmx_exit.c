@@ -6,7 +6,6 @@
 #include "cpu.h"
 #include "fmt.h"
 #include "gdt.h"
-#include "log.h"
 #include "percpu.h"
 #include "trap.h"
 #include "vmcs_fields.h"
@@ -41,14 +40,18 @@ static void switch_syscall_msrs(struct vmx_cpu *c, struct vcpu_arch *va)
 	c->msr_owner = va;
 }
 
-/* Makes va's VMCS the current one on this CPU; false (with exit filled in) if that is impossible. */
+/* Makes va's VMCS the current one on this CPU; false (with exit filled in) if that cannot be done now. */
 static bool load_vmcs(struct vmx_cpu *c, unsigned int self, struct vcpu_arch *va, struct virt_exit *exit)
 {
 	if (c->current == va)
 		return true;
-	/* The scheduler moved it here: its old CPU must let go first. */
-	if (va->cpu != VMX_NO_CPU && va->cpu != (int)self)
-		vmx_vmcs_release(va);
+	/*
+	 * The scheduler moved it here: its old CPU must let go first. If that CPU does not
+	 * answer promptly, return without entering (VIRT_EXIT_NONE) and try again next time.
+	 */
+	int owner = __atomic_load_n(&va->cpu, __ATOMIC_ACQUIRE);
+	if (owner != VMX_NO_CPU && owner != (int)self && !vmx_vmcs_release(va, false))
+		return false;
 	if (!vmptrld(va->vmcs)) {
 		exit->reason = VIRT_EXIT_ENTRY_FAILED;
 		exit->detail = "VMPTRLD of the vCPU's VMCS failed";
@@ -139,6 +142,9 @@ static void decode_exit(struct vcpu_arch *va, struct virt_exit *exit)
 		__asm__ volatile("sti; nop; cli" ::: "memory");
 		exit->reason = VIRT_EXIT_NONE;
 		return;
+	case EXIT_REASON_INTERRUPT_WINDOW:
+		exit->reason = VIRT_EXIT_NONE;   /* the guest can take the upcall now: the next entry injects it */
+		return;
 	case EXIT_REASON_TRIPLE_FAULT:
 		exit->reason = VIRT_EXIT_TRIPLE_FAULT;
 		return;
@@ -192,6 +198,7 @@ void vmx_vcpu_run(struct vcpu_arch *va, struct vcpu_regs *regs, struct virt_exit
 	vmcs_write(VMCS_GUEST_RSP, regs->rsp);
 	vmcs_write(VMCS_GUEST_RIP, regs->rip);
 	vmcs_write(VMCS_GUEST_RFLAGS, regs->rflags);
+	vmx_upcall_before_entry(va, regs);
 	if (va->event) {
 		vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO, va->event);
 		vmcs_write(VMCS_ENTRY_EXCEPTION_ERROR, va->event_error);

@@ -71,3 +71,16 @@ void vmx_p2m_flush(struct p2m *p2m, uint16_t asid)
 			cpu_relax();
 	}
 }
+
+/*
+ * Translations are tagged with the EPTP, i.e. the root's address: a later domain whose root
+ * lands on the same page must not find this one's. So every CPU forgets them before the
+ * tables are freed.
+ */
+void vmx_p2m_destroy(struct p2m *p2m)
+{
+	if (!p2m->root)
+		return;
+	vmx_p2m_flush(p2m, 0);
+	ept_destroy(p2m);
+}

@@ -1,0 +1,144 @@
+/* builder.c: a privileged guest's domain builder: validate the ELF, create, populate, copy, start vCPU 0. */
+#include "builder.h"
+
+#include <keel/domctl.h>
+
+#include "control.h"
+#include "elf64.h"
+#include "fmt.h"
+#include "guest_layout.h"
+#include "paging.h"
+#include "string.h"
+
+static uint8_t *const window = (uint8_t *)(uintptr_t)KEEL_FOREIGN_WINDOW_BASE;
+static const struct keel_start_info *self;
+
+int builder_init(const struct keel_start_info *si)
+{
+	/* The window is guest-physical address space; our page tables must map it to be usable. */
+	uint64_t next_free = si->first_free_gpa;
+	for (uint64_t off = 0; off < KEEL_FOREIGN_WINDOW_SIZE; off += PAGE_SIZE_2M)
+		if (paging_map_2m(KEEL_FOREIGN_WINDOW_BASE + off, KEEL_FOREIGN_WINDOW_BASE + off, &next_free))
+			return -1;
+	self = si;
+	return 0;
+}
+
+void *builder_map(uint32_t domid, uint64_t gpa, uint64_t pages)
+{
+	if (domctl_map_foreign(domid, gpa, KEEL_FOREIGN_WINDOW_BASE, pages))
+		return NULL;
+	return window;
+}
+
+void builder_unmap(uint32_t domid)
+{
+	domctl_map_foreign(domid, 0, KEEL_FOREIGN_WINDOW_BASE, 0);
+}
+
+static void write_start_info(uint8_t *ram, const struct builder_params *p, const struct guest_layout *l,
+			     uint32_t domid)
+{
+	struct keel_start_info *si = (struct keel_start_info *)(ram + l->start_info);
+	memset(si, 0, sizeof(*si));
+	si->magic = KEEL_START_INFO_MAGIC;
+	si->abi_version = (uint32_t)keel_version();
+	si->domid = domid;
+	si->nr_vcpus = p->nr_vcpus;
+	si->nr_pages = p->memory_bytes / PAGE_SIZE_4K;
+	si->start_info_gpa = l->start_info;
+	si->page_tables_gpa = l->page_tables;
+	si->pt_pages = l->pt_pages;
+	si->gdt_gpa = l->gdt;
+	si->stack_top_gpa = l->stack_top;
+	si->first_free_gpa = l->first_free;
+	strlcpy(si->name, p->name, sizeof(si->name));
+	strlcpy(si->cmdline, p->cmdline ? p->cmdline : "", sizeof(si->cmdline));
+}
+
+/* Everything the domain needs at entry, written through the window (RAM arrives zeroed). */
+static void write_domain(uint8_t *ram, const struct builder_params *p, const struct elf64_image *img,
+			 const struct guest_layout *l, uint32_t domid)
+{
+	for (unsigned int i = 0; i < img->segment_count; i++) {
+		const struct elf64_segment *s = &img->segments[i];
+		memcpy(ram + s->vaddr, (const uint8_t *)p->image + s->offset, s->filesz);
+	}
+	for (uint64_t i = 0; i < l->pt_pages; i++)
+		guest_layout_page_table(l, p->memory_bytes, i, (uint64_t *)(ram + l->page_tables + i * PAGE_SIZE_4K));
+	memcpy(ram + l->gdt, guest_layout_gdt, sizeof(guest_layout_gdt));
+	write_start_info(ram, p, l, domid);
+}
+
+static long fail(long rc, char *error, size_t size, const char *step, uint32_t domid)
+{
+	fmt_snprintf(error, size, "%s failed (%ld)", step, rc);
+	if (domid != ~0u)
+		domctl_simple(KEEL_DOMCTL_DESTROY, domid);
+	return rc < 0 ? rc : -KEEL_EINVAL;
+}
+
+long builder_build(const struct builder_params *p, uint32_t *domid, char *error, size_t error_size)
+{
+	struct elf64_image img;
+	struct guest_layout l;
+	char why[96];
+	uint64_t pages = p->memory_bytes / PAGE_SIZE_4K;
+
+	if (!self)
+		return fail(-KEEL_EINVAL, error, error_size, "builder_init", ~0u);
+	if (p->memory_bytes % PAGE_SIZE_4K || !pages || p->memory_bytes > KEEL_FOREIGN_WINDOW_SIZE)
+		return fail(-KEEL_EINVAL, error, error_size, "memory size check", ~0u);
+	struct elf64_limits limits = { KEEL_GUEST_IMAGE_MIN, p->memory_bytes - 1, ELF64_SEGMENTS_MAX };
+	if (elf64_validate(p->image, p->image_size, &limits, &img, why, sizeof(why))) {
+		fmt_snprintf(error, error_size, "bad ELF image: %s", why);
+		return -KEEL_EINVAL;
+	}
+	if (guest_layout_plan(img.vaddr_high, p->memory_bytes, 0, &l))
+		return fail(-KEEL_ENOMEM, error, error_size, "layout (memory too small)", ~0u);
+
+	uint32_t id;
+	long rc = domctl_create(p->name, pages, p->nr_vcpus, &id);
+	if (rc)
+		return fail(rc, error, error_size, "CREATE", ~0u);
+	rc = domctl_populate(id, pages);
+	if (rc)
+		return fail(rc, error, error_size, "POPULATE", id);
+	uint8_t *ram = builder_map(id, 0, pages);
+	if (!ram)
+		return fail(-KEEL_EINVAL, error, error_size, "MAP_FOREIGN", id);
+	write_domain(ram, p, &img, &l, id);
+	builder_unmap(id);
+
+	struct keel_vcpu_context ctx = {
+		.rip = img.entry, .rsp = l.stack_top, .rdi = l.start_info, .cr3 = l.page_tables, .gdt_gpa = l.gdt,
+	};
+	rc = domctl_set_vcpu_context(id, 0, &ctx);
+	if (rc)
+		return fail(rc, error, error_size, "SET_VCPU_CONTEXT", id);
+	*domid = id;
+	return 0;
+}
+
+/* "\keel\guests\tc-eperm.elf" matches "tc-eperm". */
+static int module_matches(const char *path, const char *name)
+{
+	const char *base = path;
+	for (const char *c = path; *c; c++)
+		if (*c == '\\' || *c == '/')
+			base = c + 1;
+	size_t len = strlen(name);
+	return !strncmp(base, name, len) && (!base[len] || !strcmp(base + len, ".elf"));
+}
+
+const struct keel_boot_module *builder_find_module(const struct keel_start_info *si, const char *name)
+{
+	const struct keel_boot_module *mods = (const struct keel_boot_module *)(uintptr_t)si->modules_gpa;
+	for (uint32_t i = 0; i < si->nr_modules; i++) {
+		char path[KEEL_MODULE_NAME_MAX];
+		strlcpy(path, mods[i].name, sizeof(path));   /* NUL-terminated whatever the entry holds */
+		if (module_matches(path, name))
+			return &mods[i];
+	}
+	return NULL;
+}

@@ -1,0 +1,16 @@
+/* scenarios.c: every scenario the test controller knows, by the name used on its command line. */
+#include "testctl.h"
+
+const struct scenario scenarios[] = {
+	{ "domu_domctl", sc_domu_domctl },
+	{ "lifecycle",   sc_lifecycle },
+	{ "leak_1000",   sc_leak_1000 },
+	{ "vcpus_4",     sc_vcpus_4 },
+	{ "scrub",       sc_scrub },
+	{ "sched_fair",  sc_sched_fair },
+	{ "sched_weight", sc_sched_weight },
+	{ "sched_pin",   sc_sched_pin },
+	{ "fpu_exact",   sc_fpu_exact },
+};
+
+const unsigned int scenario_count = sizeof(scenarios) / sizeof(scenarios[0]);

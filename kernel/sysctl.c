@@ -1,0 +1,101 @@
+/* sysctl.c: the sysctl hypercall: the hypervisor log, the machine's resources, and one vCPU's state. */
+#include "sysctl.h"
+
+#include <stdbool.h>
+
+#include "arch.h"
+#include "domain.h"
+#include "domctl.h"
+#include "frame.h"
+#include "guest_access.h"
+#include "keel/abi.h"
+#include "keel/sysctl.h"
+#include "log.h"
+#include "string.h"
+#include "vcpu.h"
+#include "virt.h"
+
+#define LOG_CHUNK 256   /* bytes per copy: bounded stack use whatever size the caller asks */
+
+static int read_log(struct vcpu *v, struct keel_sysctl_read_log *r)
+{
+	char chunk[LOG_CHUNK];
+	uint64_t done = 0;
+	if (r->offset > (1ull << 32) || r->size > (1ull << 32))
+		return -KEEL_EINVAL;   /* far beyond any ring: a caller's arithmetic went wrong */
+	while (done < r->size) {
+		uint64_t want = r->size - done < LOG_CHUNK ? r->size - done : LOG_CHUNK;
+		size_t n = log_read((size_t)(r->offset + done), chunk, (size_t)want);
+		if (n == 0)
+			break;
+		if (copy_to_guest(v, r->buf + done, chunk, n))
+			return -KEEL_EFAULT;
+		done += n;
+	}
+	r->size = done;
+	return 0;
+}
+
+static void physinfo(struct keel_sysctl_physinfo *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->cpus_online = arch_cpus_online();
+	p->virt = virt == &vmx_ops ? 1 : virt == &svm_ops ? 2 : 0;
+	p->total_pages = frame_total_count();
+	p->free_pages = frame_free_count();
+	p->tsc_khz = arch_tsc_khz();
+	p->uptime_ns = arch_time_ns();
+	p->domains = domain_count_live();
+	p->evtchn_ports = 0;   /* until kernel/evtchn exposes a count of allocated ports */
+	p->grants = 0;         /* until kernel/grant exposes a count of live grant entries */
+}
+
+static int vcpu_info(struct keel_sysctl_vcpu_info *info)
+{
+	domctl_lock();   /* keeps the domain from being destroyed while it is read */
+	struct domain *d = domain_find(info->domid);
+	struct vcpu *v = d && info->vcpu < d->nr_vcpus ? d->vcpus[info->vcpu] : NULL;
+	if (!v) {
+		domctl_unlock();
+		return -KEEL_ESRCH;
+	}
+	static const uint32_t states[] = {
+		[VCPU_DOWN] = 0, [VCPU_RUNNABLE] = 1, [VCPU_RUNNING] = 2, [VCPU_BLOCKED] = 3, [VCPU_DEAD] = 0,
+	};
+	enum vcpu_state state = __atomic_load_n(&v->state, __ATOMIC_RELAXED);
+	info->state = v->up && (unsigned int)state < sizeof(states) / sizeof(states[0]) ? states[state] : 0;
+	info->cpu = __atomic_load_n(&v->sched.last_cpu, __ATOMIC_RELAXED);
+	info->cpu_time_ns = vcpu_cpu_time_ns(v);
+	info->affinity = v->sched.affinity;
+	domctl_unlock();
+	return 0;
+}
+
+int64_t hc_sysctl(struct vcpu *v, uint64_t op_gva, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	if (!v->domain->privileged)
+		return -KEEL_EPERM;   /* before reading anything */
+
+	struct keel_sysctl op;
+	if (copy_from_guest(v, &op, op_gva, sizeof(op)))
+		return -KEEL_EFAULT;
+	int rc;
+	switch (op.cmd) {
+	case KEEL_SYSCTL_READ_LOG:
+		rc = read_log(v, &op.u.read_log);
+		break;
+	case KEEL_SYSCTL_PHYSINFO:
+		physinfo(&op.u.physinfo);
+		rc = 0;
+		break;
+	case KEEL_SYSCTL_VCPU_INFO:
+		rc = vcpu_info(&op.u.vcpu_info);
+		break;
+	default:
+		return -KEEL_ENOSYS;
+	}
+	if (rc == 0 && copy_to_guest(v, op_gva, &op, sizeof(op)))
+		rc = -KEEL_EFAULT;
+	return rc;
+}

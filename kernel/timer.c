@@ -1,0 +1,112 @@
+/* timer.c: per-vCPU one-shot timers: per-CPU sorted deadline lists, arming, cancelling and firing. */
+#include "timer.h"
+
+#include "arch.h"
+#include "config.h"
+#include "evtchn.h"
+#include "keel/event_channel.h"
+#include "sched.h"
+#include "spinlock.h"
+#include "vcpu.h"
+
+/*
+ * Lock order (evtchn.h has the whole list): a CPU's timer lock is taken before any event
+ * channel lock and sched_lock, and never two timer locks at once. Firing happens with the
+ * list locked, so timer_cancel() returning means the vCPU is not being fired at.
+ */
+struct timer_cpu {
+	spinlock_t lock;
+	struct vcpu *head;          /* earliest deadline first */
+};
+
+static struct timer_cpu timer_cpus[MAX_CPUS];
+static unsigned int armed_total;
+
+unsigned int timer_armed_count(void)
+{
+	return __atomic_load_n(&armed_total, __ATOMIC_ACQUIRE);
+}
+
+static void list_insert(struct timer_cpu *tc, struct vcpu *v)
+{
+	struct vcpu **p = &tc->head;
+	while (*p && (*p)->timer.deadline <= v->timer.deadline)
+		p = &(*p)->timer.next;
+	v->timer.next = *p;
+	*p = v;
+}
+
+static void list_remove(struct timer_cpu *tc, struct vcpu *v)
+{
+	for (struct vcpu **p = &tc->head; *p; p = &(*p)->timer.next) {
+		if (*p == v) {
+			*p = v->timer.next;
+			break;
+		}
+	}
+	v->timer.next = NULL;
+}
+
+void timer_cancel(struct vcpu *v)
+{
+	/* The list may change hands between the check and the lock: re-check under the lock. */
+	while (__atomic_load_n(&v->timer.armed, __ATOMIC_ACQUIRE)) {
+		unsigned int cpu = __atomic_load_n(&v->timer.cpu, __ATOMIC_RELAXED);
+		struct timer_cpu *tc = &timer_cpus[cpu];
+		spin_lock(&tc->lock);
+		bool here = v->timer.armed && v->timer.cpu == cpu;
+		if (here) {
+			list_remove(tc, v);
+			__atomic_store_n(&v->timer.armed, false, __ATOMIC_RELEASE);
+			__atomic_fetch_sub(&armed_total, 1, __ATOMIC_RELEASE);
+		}
+		spin_unlock(&tc->lock);
+		if (here)
+			return;
+	}
+}
+
+/* The timer passed: the event if the vCPU listens for it, and a wake-up either way. */
+static void fire(struct vcpu *v)
+{
+	evtchn_send_virq(v, KEEL_VIRQ_TIMER);
+	sched_kick(v);
+}
+
+void timer_set(struct vcpu *v, uint64_t deadline)
+{
+	timer_cancel(v);
+	if (!deadline)
+		return;
+	if (deadline <= arch_time_ns()) {
+		fire(v);
+		return;
+	}
+	unsigned int cpu = arch_cpu_id();
+	struct timer_cpu *tc = &timer_cpus[cpu];
+	spin_lock(&tc->lock);
+	v->timer.deadline = deadline;
+	v->timer.cpu = cpu;
+	list_insert(tc, v);
+	__atomic_fetch_add(&armed_total, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&v->timer.armed, true, __ATOMIC_RELEASE);
+	spin_unlock(&tc->lock);
+}
+
+void timer_run_expired(unsigned int cpu, uint64_t now)
+{
+	struct timer_cpu *tc = &timer_cpus[cpu];
+	struct vcpu *first = __atomic_load_n(&tc->head, __ATOMIC_ACQUIRE);
+	if (!first || first->timer.deadline > now)
+		return;   /* the common case, without the lock; a timer added meanwhile waits for the next call */
+	spin_lock(&tc->lock);
+	while (tc->head && tc->head->timer.deadline <= now) {
+		struct vcpu *v = tc->head;
+		tc->head = v->timer.next;
+		v->timer.next = NULL;
+		__atomic_store_n(&v->timer.armed, false, __ATOMIC_RELEASE);
+		__atomic_fetch_sub(&armed_total, 1, __ATOMIC_RELEASE);
+		fire(v);
+	}
+	spin_unlock(&tc->lock);
+}

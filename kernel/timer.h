@@ -1,0 +1,37 @@
+/* timer.h: one-shot per-vCPU timers (pv-abi/keel/timer.h), kept in a deadline-sorted list per physical CPU. */
+#ifndef KEEL_TIMER_H
+#define KEEL_TIMER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vcpu;
+
+/* Embedded in struct vcpu; all zero means disarmed. */
+struct vcpu_timer {
+	uint64_t deadline;          /* system time (ns) it fires at, while armed */
+	struct vcpu *next;          /* in its CPU's list, earliest first */
+	unsigned int cpu;           /* the CPU whose list holds it, while armed */
+	bool armed;
+};
+
+/*
+ * Arms v's timer for 'deadline' (system time, ns), replacing any earlier deadline; 0
+ * cancels it, and a deadline already past fires at once. It joins the calling CPU's list.
+ */
+void timer_set(struct vcpu *v, uint64_t deadline);
+/* Disarms v's timer; when this returns, it is not firing anywhere (vcpu_destroy relies on it). */
+void timer_cancel(struct vcpu *v);
+
+/*
+ * Fires every timer of this CPU whose deadline is <= now: KEEL_VIRQ_TIMER on the port the
+ * vCPU bound, and a blocked vCPU is woken even if it bound none. Called by the run loop
+ * (never in interrupt context) after each exit and before picking a vCPU; the 100 Hz APIC
+ * tick makes sure a loop comes by at least every 10 ms, which bounds the lateness.
+ */
+void timer_run_expired(unsigned int cpu, uint64_t now);
+
+/* Timers armed on all CPUs: work that will come, so the machine is not idle yet. */
+unsigned int timer_armed_count(void);
+
+#endif
