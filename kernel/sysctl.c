@@ -5,6 +5,8 @@
 
 #include "arch.h"
 #include "domain.h"
+#include "evtchn.h"
+#include "grant.h"
 #include "domctl.h"
 #include "frame.h"
 #include "guest_access.h"
@@ -46,8 +48,10 @@ static void physinfo(struct keel_sysctl_physinfo *p)
 	p->tsc_khz = arch_tsc_khz();
 	p->uptime_ns = arch_time_ns();
 	p->domains = domain_count_live();
-	p->evtchn_ports = 0;   /* until kernel/evtchn exposes a count of allocated ports */
-	p->grants = 0;         /* until kernel/grant exposes a count of live grant entries */
+	struct grant_stats gs;
+	grant_get_stats(&gs);
+	p->evtchn_ports = evtchn_ports_allocated();
+	p->grants = (uint32_t)(gs.grants + gs.maps);   /* entries and mappings: both must return to zero */
 }
 
 static int vcpu_info(struct keel_sysctl_vcpu_info *info)

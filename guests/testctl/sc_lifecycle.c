@@ -149,6 +149,10 @@ static void running_domain(void)
 	struct keel_vcpu_context ctx = { .rip = 0x100000, .rsp = 0x80000, .cr3 = 0x1000, .gdt_gpa = 0x2000 };
 	tc_expect("SET_VCPU_CONTEXT of a running domain", domctl_set_vcpu_context(s, 1, &ctx), -KEEL_EINVAL);
 	tc_expect("UNPAUSE a running domain", domctl_simple(KEEL_DOMCTL_UNPAUSE, s), -KEEL_EINVAL);
+	/* vCPU 0 brings vCPU 1 up itself, a moment after it first runs: wait for that. */
+	uint64_t until = tc_now_ms() + 20000;
+	while (domctl_getinfo(s, &info) == 0 && info.vcpus_up < 2 && tc_now_ms() < until)
+		keel_sched_yield();
 	if (domctl_getinfo(s, &info) == 0) {
 		tc_expect("lc-spin's state", info.state, KEEL_DOMSTATE_RUNNING);
 		tc_expect("lc-spin's vCPUs up", info.vcpus_up, 2);

@@ -11,6 +11,8 @@
 
 #include "domain.h"
 #include "domctl.h"
+#include "evtchn.h"
+#include "grant.h"
 #include "foreign_map.h"
 #include "frame.h"
 #include "guest_access.h"
@@ -97,6 +99,8 @@ unsigned int domain_vcpus_up(const struct domain *d) { (void)d; return 1; }
 unsigned int domain_count_live(void) { return 3; }
 uint64_t frame_free_count(void) { return 1000; }
 uint64_t frame_total_count(void) { return 2000; }
+uint32_t evtchn_ports_allocated(void) { return 7; }
+void grant_get_stats(struct grant_stats *out) { *out = (struct grant_stats){ .grants = 2, .maps = 1 }; }
 int foreign_map_add(struct domain *m, struct domain *t, uint64_t l, uint64_t tg, uint64_t c)
 {
 	(void)m, (void)t, (void)l, (void)tg, (void)c;
@@ -362,6 +366,8 @@ static void test_sysctl(void **state)
 	assert_int_equal(s->u.physinfo.virt, 2);
 	assert_int_equal(s->u.physinfo.free_pages, 1000);
 	assert_int_equal(s->u.physinfo.domains, 3);
+	assert_int_equal(s->u.physinfo.evtchn_ports, 7);
+	assert_int_equal(s->u.physinfo.grants, 3);   /* entries plus mappings */
 
 	memset(guest_buf, 0, sizeof(guest_buf));
 	s->cmd = KEEL_SYSCTL_VCPU_INFO;

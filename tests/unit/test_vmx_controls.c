@@ -95,7 +95,9 @@ static void assert_config_valid(const struct vmx_caps *caps, const struct vmx_co
 	/* What Keel must not get: exits it has no handler for, and acknowledged interrupts. */
 	assert_false(cfg->proc & (PROC_CR3_LOAD_EXITING | PROC_CR3_STORE_EXITING | PROC_INVLPG_EXITING));
 	assert_false(cfg->proc & (PROC_RDTSC_EXITING | PROC_USE_IO_BITMAPS | PROC_MONITOR_TRAP_FLAG));
-	assert_false(cfg->pin & PIN_PREEMPTION_TIMER);
+	/* The preemption timer (the time-slice backstop) is on exactly when the CPU allows it. */
+	assert_int_equal((cfg->pin & PIN_PREEMPTION_TIMER) != 0,
+			 ((caps->true_pin ? caps->true_pin : caps->pin) >> 32 & PIN_PREEMPTION_TIMER) != 0);
 	assert_false(cfg->exit & EXIT_ACK_INTERRUPT_ON_EXIT);
 	assert_int_equal(cfg->vpid, (cfg->proc2 & PROC2_ENABLE_VPID) != 0);
 }
@@ -109,7 +111,7 @@ static void test_skylake(void **state)
 	assert_config_valid(&skylake, &cfg);
 	assert_int_equal(cfg.revision, 4);
 	/* The exact values, worked out by hand from the MSRs above. */
-	assert_int_equal(cfg.pin, 0x1f);
+	assert_int_equal(cfg.pin, 0x5f);   /* 0x1f plus the preemption timer (bit 6) */
 	assert_int_equal(cfg.proc, 0x951861f2);
 	assert_int_equal(cfg.proc2, PROC2_ENABLE_EPT | PROC2_ENABLE_VPID | PROC2_ENABLE_RDTSCP | PROC2_ENABLE_INVPCID);
 	assert_int_equal(cfg.exit, 0x3b6fff);
@@ -223,6 +225,14 @@ static void test_optional_features(void **state)
 	assert_int_equal(vmx_config_from_caps(&caps, &cfg, &why), 0);
 	assert_false(cfg.vpid);
 	assert_false(cfg.invvpid_single);
+
+	/* No preemption timer: still usable (the timer interrupt alone ends slices). */
+	caps = skylake;
+	caps.pin &= ~((uint64_t)PIN_PREEMPTION_TIMER << 32);
+	caps.true_pin &= ~((uint64_t)PIN_PREEMPTION_TIMER << 32);
+	assert_int_equal(vmx_config_from_caps(&caps, &cfg, &why), 0);
+	assert_false(cfg.pin & PIN_PREEMPTION_TIMER);
+	assert_config_valid(&caps, &cfg);
 }
 
 static void test_required_controls_missing(void **state)

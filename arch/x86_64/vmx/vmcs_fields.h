@@ -144,6 +144,7 @@
 
 /* 32-bit fields (B.3). */
 #define VMCS_PIN_CONTROLS              0x4000
+#define VMCS_PREEMPTION_TIMER_VALUE    0x482e
 #define VMCS_PROC_CONTROLS             0x4002
 #define VMCS_EXCEPTION_BITMAP          0x4004
 #define VMCS_PAGE_FAULT_ERROR_MASK     0x4006
@@ -232,6 +233,7 @@
 /* Basic exit reasons (Appendix C). */
 #define EXIT_REASON_EXCEPTION_NMI       0
 #define EXIT_REASON_EXTERNAL_INTERRUPT  1
+#define EXIT_REASON_PREEMPTION_TIMER    52
 #define EXIT_REASON_TRIPLE_FAULT        2
 #define EXIT_REASON_INIT                3
 #define EXIT_REASON_INTERRUPT_WINDOW    7

@@ -1,5 +1,6 @@
 /* vmx.c: the Intel VMX backend: detection, entering VMX root operation on each CPU, and the virt_ops table. */
 #include "vmx.h"
+#include "arch.h"
 
 #include "cpu.h"
 #include "ept.h"
@@ -13,6 +14,7 @@
 #include "vmx_insn.h"
 
 struct vmx_config vmx_config;
+uint32_t vmx_preemption_ticks;
 struct vmx_caps vmx_caps;
 paddr_t vmx_msr_bitmap;
 struct vmx_cpu vmx_cpus[MAX_CPUS];
@@ -128,6 +130,9 @@ static int setup_shared(const struct vmx_caps *caps, const struct vmx_config *cf
 		} else {
 			vmx_caps = *caps;
 			vmx_config = *cfg;
+			/* One timer tick (10 ms) in preemption-timer units: the TSC >> IA32_VMX_MISC[4:0]. */
+			uint64_t ticks = (arch_tsc_khz() * 10) >> (rdmsr(MSR_VMX_MISC) & 0x1f);
+			vmx_preemption_ticks = ticks > 0xffffffffull ? 0xffffffffu : (uint32_t)(ticks ? ticks : 1);
 			vmx_migrate_init();
 			log_config(cfg);
 			setup_done = true;

@@ -14,6 +14,8 @@
 
 /* Chosen by the first CPU that enables VMX; every later CPU must agree with it. */
 extern struct vmx_config vmx_config;
+/* The VMX-preemption timer value that makes a guest exit after one timer tick. */
+extern uint32_t vmx_preemption_ticks;
 extern struct vmx_caps vmx_caps;
 
 /* The one MSR bitmap every VMCS points at: everything intercepted but the MSRs listed in vmx.c. */

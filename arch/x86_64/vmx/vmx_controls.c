@@ -17,6 +17,9 @@
  */
 static const struct vmx_control_request pin_request = {
 	.required = PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING,
+	/* A backstop for the time slice: the guest exits after at most one tick even if the
+	 * timer interrupt cannot reach it (Bochs does not exit on it while the guest has IF=0). */
+	.optional = PIN_PREEMPTION_TIMER,
 };
 
 static const struct vmx_control_request proc_request = {

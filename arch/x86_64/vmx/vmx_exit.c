@@ -142,6 +142,9 @@ static void decode_exit(struct vcpu_arch *va, struct virt_exit *exit)
 		__asm__ volatile("sti; nop; cli" ::: "memory");
 		exit->reason = VIRT_EXIT_NONE;
 		return;
+	case EXIT_REASON_PREEMPTION_TIMER:
+		exit->reason = VIRT_EXIT_NONE;   /* the slice backstop: the kernel decides who runs next */
+		return;
 	case EXIT_REASON_INTERRUPT_WINDOW:
 		exit->reason = VIRT_EXIT_NONE;   /* the guest can take the upcall now: the next entry injects it */
 		return;
@@ -199,6 +202,8 @@ void vmx_vcpu_run(struct vcpu_arch *va, struct vcpu_regs *regs, struct virt_exit
 	vmcs_write(VMCS_GUEST_RIP, regs->rip);
 	vmcs_write(VMCS_GUEST_RFLAGS, regs->rflags);
 	vmx_upcall_before_entry(va, regs);
+	if (vmx_config.pin & PIN_PREEMPTION_TIMER)
+		vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, vmx_preemption_ticks);
 	if (va->event) {
 		vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO, va->event);
 		vmcs_write(VMCS_ENTRY_EXCEPTION_ERROR, va->event_error);
