@@ -39,22 +39,13 @@ static int load_segments(struct domain *d, const struct domain_build_params *p, 
 static int write_start_info(struct domain *d, const struct domain_build_params *p, const struct guest_layout *l)
 {
 	static struct keel_start_info si;   /* one page: too big for the stack; builds are serialized */
-	memset(&si, 0, sizeof(si));
-	si.magic = KEEL_START_INFO_MAGIC;
-	si.abi_version = KEEL_ABI_VERSION;
-	si.flags = p->privileged ? KEEL_SIF_PRIVILEGED : 0;
-	si.domid = d->id;
-	si.nr_vcpus = p->nr_vcpus;
-	si.nr_pages = d->nr_pages;
-	si.start_info_gpa = l->start_info;
-	si.page_tables_gpa = l->page_tables;
-	si.pt_pages = l->pt_pages;
-	si.gdt_gpa = l->gdt;
-	si.stack_top_gpa = l->stack_top;
-	si.first_free_gpa = l->first_free;
-	si.shared_info_gpa = shared_info_gpa(d);
-	strlcpy(si.name, d->name, sizeof(si.name));
-	strlcpy(si.cmdline, p->cmdline ? p->cmdline : "", sizeof(si.cmdline));
+	const struct guest_identity id = {
+		.domid = d->id, .nr_vcpus = p->nr_vcpus, .flags = p->privileged ? KEEL_SIF_PRIVILEGED : 0,
+		.abi_version = KEEL_ABI_VERSION, .nr_pages = d->nr_pages, .name = d->name, .cmdline = p->cmdline,
+	};
+	guest_layout_start_info(l, &id, &si);
+	if (si.shared_info_gpa != shared_info_gpa(d))
+		return -KEEL_EINVAL;   /* the two definitions of where shared info lives must agree */
 	return copy_to_guest_phys(d, l->start_info, &si, sizeof(si));
 }
 

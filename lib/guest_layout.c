@@ -1,6 +1,9 @@
 /* guest_layout.c: the boot-page plan, initial page tables and GDT of a new domain (start_info.h's layout). */
 #include "guest_layout.h"
 
+#include "keel/start_info.h"
+#include "string.h"
+
 #define PTE_PRESENT_WRITABLE 0x3ull
 #define PTE_LARGE            0x80ull   /* in a PD entry: a 2 MiB page */
 #define GIB                  (1ull << 30)
@@ -49,4 +52,25 @@ void guest_layout_page_table(const struct guest_layout *l, uint64_t memory_bytes
 		for (uint64_t i = 0; i < 512 && g * 512 + i < large_pages; i++)
 			page[i] = ((g * 512 + i) * LARGE_PAGE) | PTE_PRESENT_WRITABLE | PTE_LARGE;
 	}
+}
+
+void guest_layout_start_info(const struct guest_layout *l, const struct guest_identity *id,
+			     struct keel_start_info *si)
+{
+	memset(si, 0, sizeof(*si));
+	si->magic = KEEL_START_INFO_MAGIC;
+	si->abi_version = id->abi_version;
+	si->flags = id->flags;
+	si->domid = id->domid;
+	si->nr_vcpus = id->nr_vcpus;
+	si->nr_pages = id->nr_pages;
+	si->start_info_gpa = l->start_info;
+	si->page_tables_gpa = l->page_tables;
+	si->pt_pages = l->pt_pages;
+	si->gdt_gpa = l->gdt;
+	si->stack_top_gpa = l->stack_top;
+	si->first_free_gpa = l->first_free;
+	si->shared_info_gpa = id->nr_pages * 4096;
+	strlcpy(si->name, id->name, sizeof(si->name));
+	strlcpy(si->cmdline, id->cmdline ? id->cmdline : "", sizeof(si->cmdline));
 }

@@ -40,6 +40,24 @@ int guest_layout_plan(uint64_t image_end, uint64_t memory_bytes, uint64_t extra_
  * shared-info page after it, with 2 MiB pages. */
 void guest_layout_page_table(const struct guest_layout *l, uint64_t memory_bytes, uint64_t index, uint64_t page[512]);
 
+struct keel_start_info;
+
+/* What a builder knows about the domain, for its start-info page. */
+struct guest_identity {
+	uint32_t domid;
+	uint32_t nr_vcpus;
+	uint32_t flags;          /* KEEL_SIF_* */
+	uint32_t abi_version;
+	uint64_t nr_pages;
+	const char *name;
+	const char *cmdline;     /* NULL: empty */
+};
+
+/* Fills *si (zeroing it first) the way start_info.h describes, including the shared-info
+ * page's GPA (the first page after RAM). Both builders, the hypervisor's and dom0's, use it. */
+void guest_layout_start_info(const struct guest_layout *l, const struct guest_identity *id,
+			     struct keel_start_info *si);
+
 /* The initial GDT: null, 64-bit code (0x08), data (0x10). */
 extern const uint64_t guest_layout_gdt[GUEST_LAYOUT_GDT_ENTRIES];
 

@@ -39,21 +39,11 @@ void builder_unmap(uint32_t domid)
 static void write_start_info(uint8_t *ram, const struct builder_params *p, const struct guest_layout *l,
 			     uint32_t domid)
 {
-	struct keel_start_info *si = (struct keel_start_info *)(ram + l->start_info);
-	memset(si, 0, sizeof(*si));
-	si->magic = KEEL_START_INFO_MAGIC;
-	si->abi_version = (uint32_t)keel_version();
-	si->domid = domid;
-	si->nr_vcpus = p->nr_vcpus;
-	si->nr_pages = p->memory_bytes / PAGE_SIZE_4K;
-	si->start_info_gpa = l->start_info;
-	si->page_tables_gpa = l->page_tables;
-	si->pt_pages = l->pt_pages;
-	si->gdt_gpa = l->gdt;
-	si->stack_top_gpa = l->stack_top;
-	si->first_free_gpa = l->first_free;
-	strlcpy(si->name, p->name, sizeof(si->name));
-	strlcpy(si->cmdline, p->cmdline ? p->cmdline : "", sizeof(si->cmdline));
+	const struct guest_identity id = {
+		.domid = domid, .nr_vcpus = p->nr_vcpus, .abi_version = (uint32_t)keel_version(),
+		.nr_pages = p->memory_bytes / PAGE_SIZE_4K, .name = p->name, .cmdline = p->cmdline,
+	};
+	guest_layout_start_info(l, &id, (struct keel_start_info *)(ram + l->start_info));
 }
 
 /* Everything the domain needs at entry, written through the window (RAM arrives zeroed). */

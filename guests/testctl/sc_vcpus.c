@@ -8,7 +8,6 @@
 
 struct sweep_stats {
 	unsigned int max_running;          /* most vCPUs seen RUNNING in one sweep */
-	uint64_t cpus_seen[VCPUS];         /* bit n: seen running on CPU n */
 };
 
 /* One look at every vCPU; returns false once the domain has ended. */
@@ -24,7 +23,6 @@ static bool sweep(uint32_t domid, struct sweep_stats *s)
 		if (info.state == 2 && !(cpus & (1ull << (info.cpu & 63)))) {
 			running++;
 			cpus |= 1ull << (info.cpu & 63);
-			s->cpus_seen[i] |= 1ull << (info.cpu & 63);
 		}
 	}
 	if (running > s->max_running)
@@ -51,9 +49,8 @@ void sc_vcpus_4(void)
 	unsigned int want = tc_phys.cpus_online > VCPUS ? VCPUS : tc_phys.cpus_online - 1;
 	if (s.max_running < want)
 		tc_fail("at most %u of the 4 vCPUs seen running at once, want %u", s.max_running, want);
-	for (unsigned int i = 0; i < VCPUS; i++)
-		if (!s.cpus_seen[i])
-			tc_fail("vCPU %u never seen running", i);
+	/* Which vCPUs a sweep happens to catch is luck; that each one ran is checked below from
+	 * its CPU time, and tc-vcpus itself checks that all four counted at the same time. */
 
 	/* Each vCPU ran: the hypervisor charged it time. */
 	for (uint32_t i = 0; i < VCPUS; i++) {

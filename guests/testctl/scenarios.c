@@ -11,6 +11,9 @@ const struct scenario scenarios[] = {
 	{ "sched_weight", sc_sched_weight },
 	{ "sched_pin",   sc_sched_pin },
 	{ "fpu_exact",   sc_fpu_exact },
+	{ "pingpong",    sc_pingpong },
+	{ "grant_pair",  sc_grant_pair },
+	{ "grant_orphan", sc_grant_orphan },
 };
 
 const unsigned int scenario_count = sizeof(scenarios) / sizeof(scenarios[0]);

@@ -31,6 +31,9 @@ void sc_sched_fair(void);
 void sc_sched_weight(void);
 void sc_sched_pin(void);
 void sc_fpu_exact(void);
+void sc_pingpong(void);
+void sc_grant_pair(void);
+void sc_grant_orphan(void);
 
 /* This domain's start-info and the machine as it was at start-up. */
 extern const struct keel_start_info *tc_si;

@@ -109,7 +109,10 @@ def main():
     # Bochs boots are slow (tens of seconds of OVMF alone), so they get their own lane,
     # started first, and overlap with the QEMU boots instead of queueing behind them.
     bochs_tests = [t for t in tests if getattr(t, "lane", "") == "bochs"]
-    qemu_tests = [t for t in tests if t not in bochs_tests]
+    # CPU-heavy multi-vCPU boots (lane "alone") run last, one at a time, with no other emulator
+    # beside them: on 2 cores a neighbour would halve their speed and break their time bounds.
+    alone_tests = [t for t in tests if getattr(t, "lane", "") == "alone"]
+    qemu_tests = [t for t in tests if t not in bochs_tests and t not in alone_tests]
     results = Results()
     start = time.monotonic()
     with ThreadPoolExecutor(1) as bochs_lane, ThreadPoolExecutor(max(1, args.j)) as qemu_lane:
@@ -117,6 +120,8 @@ def main():
         futures += [qemu_lane.submit(run_one, fn, results) for fn in qemu_tests]
         for future in futures:
             future.result()   # re-raises a bug in the runner itself instead of losing a result
+    for fn in alone_tests:
+        run_one(fn, results)
     harness.stop_all()
     print(f"e2e: {len(tests)} tests in {time.monotonic() - start:.0f} s", flush=True)
     print(f"e2e: {results.passed} passed, {results.failed} failed", flush=True)

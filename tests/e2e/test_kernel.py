@@ -13,7 +13,10 @@ from harness import BOOT_FAILED, TIMEOUT_SCALE, check
 from qemu import Qemu
 
 # Every scenario the controller knows; the Bochs run takes the quick ones only.
-SCENARIOS = ["domu_domctl", "lifecycle", "leak_1000", "vcpus_4", "scrub", "sched_fair", "sched_weight", "sched_pin", "fpu_exact"]
+SCENARIOS = ["domu_domctl", "lifecycle", "leak_1000", "vcpus_4", "scrub", "sched_fair", "sched_weight", "sched_pin",
+             "fpu_exact", "grant_pair", "grant_orphan"]
+# The 100,000-event ping-pong runs on 2 CPUs: on 4 it exposes an open bug (see issue notes).
+PINGPONG = ["pingpong"]
 BOCHS_SCENARIOS = ["domu_domctl", "lifecycle"]
 QEMU_TIMEOUT = 300 * TIMEOUT_SCALE    # OVMF and the boot, then 1,000 build cycles and a few guests
 BOCHS_TIMEOUT = 600 * TIMEOUT_SCALE   # OVMF alone takes 10-30 s under Bochs
@@ -58,9 +61,20 @@ def test_kernel_qemu_svm_smp4(case):
         run_controller(vm, SCENARIOS, QEMU_TIMEOUT)
 
 
+def test_kernel_qemu_svm_smp2_pingpong(case):
+    with Qemu(case, controller_esp(case, PINGPONG), smp=2) as vm:
+        run_controller(vm, PINGPONG, QEMU_TIMEOUT)
+    rate = re.search(r"testctl: pingpong: (\d+) round trips in (\d+) ms", vm.text())
+    check(rate is not None, "no ping-pong timing line")
+
+
 def test_kernel_bochs_vmx(case):
     with Bochs(case, controller_esp(case, BOCHS_SCENARIOS, bochs=True), model="corei7_haswell_4770") as vm:
         run_controller(vm, BOCHS_SCENARIOS, BOCHS_TIMEOUT)
 
 
 test_kernel_bochs_vmx.lane = "bochs"
+
+
+test_kernel_qemu_svm_smp4.lane = "alone"
+test_kernel_qemu_svm_smp2_pingpong.lane = "alone"
