@@ -15,7 +15,7 @@ GUEST_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -ffreestanding -nostdinc -isystem 
 	-fno-pic -fno-pie -mcmodel=small -mno-red-zone -fno-stack-protector -fno-stack-check \
 	-fno-omit-frame-pointer -fno-common -ffunction-sections -fdata-sections \
 	-fno-asynchronous-unwind-tables -Iguests/lib -Ilib -Ipv-abi -MMD -MP
-GUEST_ASFLAGS := -g -Iguests/lib -Ipv-abi -MMD -MP -D__ASSEMBLY__
+GUEST_ASFLAGS := -g -Iguests/lib -Ilib -Ipv-abi -MMD -MP -D__ASSEMBLY__
 
 GUEST_XTF_SRCS     := guests/lib/xtf.c
 GUEST_RUNTIME_SRCS := $(filter-out $(GUEST_XTF_SRCS),$(wildcard guests/lib/*.c guests/lib/*.S)) \

@@ -18,7 +18,7 @@ HV_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -ffreestanding -nostdinc -isystem $(G
 	-fno-pic -fno-pie -mcmodel=kernel -mno-red-zone -fno-stack-protector -fno-stack-check \
 	-mgeneral-regs-only -fno-omit-frame-pointer -fno-common -ffunction-sections -fdata-sections \
 	-Iinclude -Ilib -Iarch/x86_64 -Ikernel -Ipv-abi -MMD -MP
-HV_ASFLAGS := -g -Iinclude -Iarch/x86_64 -Ikernel -MMD -MP -D__ASSEMBLY__
+HV_ASFLAGS := -g -Iinclude -Ilib -Iarch/x86_64 -Ikernel -MMD -MP -D__ASSEMBLY__
 
 # Host-compiled unit tests: the same sources under ASan and UBSan.
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARNINGS) -Wno-missing-prototypes \

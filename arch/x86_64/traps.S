@@ -1,5 +1,5 @@
 /* traps.S: the 256 interrupt entry stubs and the common save/restore path into trap_dispatch(). */
-
+#include "gpr_frame.h"
 
 	.text
 	.macro TRAP_STUB vec
@@ -28,21 +28,7 @@ trap_stub_\vec:
 
 trap_common:
 	/* Layout must match struct trap_frame in trap.h. */
-	pushq	%rax
-	pushq	%rbx
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%rbp
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	PUSH_GPRS
 	cld
 	movq	%rsp, %rdi
 	/* Align the stack for the C call; the frame pointer in rbx survives it. */
@@ -50,21 +36,7 @@ trap_common:
 	andq	$-16, %rsp
 	call	trap_dispatch
 	movq	%rbx, %rsp
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rbp
-	popq	%rdi
-	popq	%rsi
-	popq	%rdx
-	popq	%rcx
-	popq	%rbx
-	popq	%rax
+	POP_GPRS
 	addq	$16, %rsp               /* vector and error code */
 	iretq
 

@@ -1,4 +1,5 @@
 /* idt.S: the exception entry stubs: save the general registers, call trap_dispatch, resume where it says. */
+#include "gpr_frame.h"
 
 /* Vectors for which the CPU pushes an error code; the others get a 0 pushed in its place. */
 #define HAS_ERROR_CODE(v) ((v) == 8 || (v) == 10 || (v) == 11 || (v) == 12 || (v) == 13 || \
@@ -28,39 +29,11 @@ trap_stub_\vector:
 
 trap_common:
 	/* The CPU left rsp 16-byte aligned before its frame; with vector, error code and 15 registers it stays so. */
-	pushq	%rax
-	pushq	%rbx
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%rbp
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	PUSH_GPRS
 	cld                             /* the C ABI wants DF clear; the interrupted code may have set it */
 	movq	%rsp, %rdi              /* struct trap_frame * */
 	call	trap_dispatch
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rbp
-	popq	%rdi
-	popq	%rsi
-	popq	%rdx
-	popq	%rcx
-	popq	%rbx
-	popq	%rax
+	POP_GPRS
 	addq	$16, %rsp               /* vector and error code */
 	iretq
 
