@@ -4,19 +4,10 @@
 
 #include "cpu.h"
 #include "gdt.h"
+#include "idt_gate.h"
 #include "layout.h"
 #include "log.h"
 #include "percpu.h"
-
-struct idt_gate {
-	uint16_t offset_low;
-	uint16_t selector;
-	uint8_t  ist;
-	uint8_t  type_attr;
-	uint16_t offset_mid;
-	uint32_t offset_high;
-	uint32_t reserved;
-} __attribute__((packed));
 
 extern const uint64_t trap_stub_table[256];
 
@@ -39,14 +30,7 @@ static const char *const exception_names[32] = {
 
 static void set_gate(uint8_t vector, uint64_t handler, uint8_t ist)
 {
-	idt[vector] = (struct idt_gate){
-		.offset_low = handler & 0xffff,
-		.selector = GDT_KERNEL_CS,
-		.ist = ist,
-		.type_attr = 0x8e,    /* present, DPL 0, 64-bit interrupt gate (IF cleared on entry) */
-		.offset_mid = (handler >> 16) & 0xffff,
-		.offset_high = handler >> 32,
-	};
+	idt[vector] = idt_gate_make(handler, GDT_KERNEL_CS, ist);
 }
 
 void idt_init(void)

@@ -4,20 +4,10 @@
 #include <stddef.h>
 
 #include "cpu.h"
+#include "idt_gate.h"
 #include "hypercall.h"
 
-#define GATE_PRESENT_INTERRUPT_DPL0 0x8e   /* IF cleared on entry: one upcall at a time */
 #define IDT_ENTRIES 256
-
-struct idt_gate {
-	uint16_t offset_low;
-	uint16_t selector;
-	uint8_t ist;
-	uint8_t type_attr;
-	uint16_t offset_mid;
-	uint32_t offset_high;
-	uint32_t reserved;
-};
 
 struct keel_shared_info *shared_info;
 volatile uint64_t events_upcalls;
@@ -51,14 +41,8 @@ static void install_gate(void)
 		for (size_t i = 0; i < bytes; i++)
 			to[i] = from[i];
 	}
-	uint64_t handler = (uintptr_t)events_upcall_entry;
-	idt[EVENTS_UPCALL_VECTOR] = (struct idt_gate){
-		.offset_low = (uint16_t)handler,
-		.selector = read_cs(),
-		.type_attr = GATE_PRESENT_INTERRUPT_DPL0,
-		.offset_mid = (uint16_t)(handler >> 16),
-		.offset_high = (uint32_t)(handler >> 32),
-	};
+	/* An interrupt gate clears IF on entry: one upcall at a time. */
+	idt[EVENTS_UPCALL_VECTOR] = idt_gate_make((uintptr_t)events_upcall_entry, read_cs(), 0);
 	struct desc_ptr idtr = { .limit = sizeof(idt) - 1, .base = (uintptr_t)idt };
 	lidt(&idtr);
 }

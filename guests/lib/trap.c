@@ -5,6 +5,7 @@
 
 #include "console.h"
 #include "cpu.h"
+#include "idt_gate.h"
 #include "hypercall.h"
 
 /*
@@ -12,18 +13,6 @@
  * code that may hold live values in XMM registers, and saves only the general ones.
  */
 
-struct idt_gate {
-	uint16_t offset_low;
-	uint16_t selector;
-	uint8_t ist;
-	uint8_t type_attr;
-	uint16_t offset_mid;
-	uint32_t offset_high;
-	uint32_t reserved;
-};
-_Static_assert(sizeof(struct idt_gate) == 16, "a long-mode IDT gate is 16 bytes");
-
-#define GATE_PRESENT_INTERRUPT_DPL0 0x8e   /* P=1, DPL=0, type 0xE: IF cleared on entry */
 
 struct extable_entry {
 	uint64_t fault_rip;
@@ -59,15 +48,7 @@ void trap_init(trap_unhandled_fn unhandled)
 	uint16_t cs = read_cs();
 	unhandled_hook = unhandled;
 	for (int v = 0; v < X86_EXC_COUNT; v++) {
-		uint64_t handler = trap_stubs[v];
-		idt[v] = (struct idt_gate){
-			.offset_low = (uint16_t)handler,
-			.selector = cs,
-			.ist = 0,
-			.type_attr = GATE_PRESENT_INTERRUPT_DPL0,
-			.offset_mid = (uint16_t)(handler >> 16),
-			.offset_high = (uint32_t)(handler >> 32),
-		};
+		idt[v] = idt_gate_make(trap_stubs[v], cs, 0);
 	}
 	struct desc_ptr idtr = { .limit = sizeof idt - 1, .base = (uintptr_t)idt };
 	lidt(&idtr);

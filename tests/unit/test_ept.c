@@ -18,17 +18,6 @@
 uint64_t mm_direct_map_offset;
 struct vmx_config vmx_config;
 
-void panic(const char *fmt, ...)
-{
-	static char message[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(message, sizeof message, fmt, ap);
-	va_end(ap);
-	mock_assert(0, message, __FILE__, __LINE__);
-	abort();
-}
-
 static int warnings;
 void log_printf(enum log_level level, const char *fmt, ...)
 {

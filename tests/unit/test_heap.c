@@ -14,18 +14,6 @@
 
 uint64_t mm_direct_map_offset;
 
-void panic(const char *fmt, ...)
-{
-	/* Static: cmocka keeps the pointer past the longjmp that leaves this frame. */
-	static char message[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(message, sizeof message, fmt, ap);
-	va_end(ap);
-	mock_assert(0, message, __FILE__, __LINE__);
-	abort(); /* mock_assert never returns with a false result */
-}
-
 #define MIB (1ull << 20)
 #define ARENA_SIZE (64 * MIB)
 #define PHYS_BASE (16ull << 30)  /* above 4 GiB, as most of the heap will be */

@@ -15,17 +15,6 @@
 
 uint64_t mm_direct_map_offset;
 
-void panic(const char *fmt, ...)
-{
-	static char message[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(message, sizeof message, fmt, ap);
-	va_end(ap);
-	mock_assert(0, message, __FILE__, __LINE__);
-	abort();
-}
-
 #define MIB (1ull << 20)
 #define GIB (1ull << 30)
 #define ARENA_SIZE (16 * MIB)
