@@ -19,6 +19,16 @@ struct vcpu_regs {
 	uint64_t rip, rsp, rflags;
 };
 
+#include "vcpu_regs.h"
+#define VCPU_REGS_CHECK(field, offset) \
+	_Static_assert(__builtin_offsetof(struct vcpu_regs, field) == (offset), "vcpu_regs.h: " #field)
+VCPU_REGS_CHECK(rax, VCPU_REGS_RAX); VCPU_REGS_CHECK(rbx, VCPU_REGS_RBX); VCPU_REGS_CHECK(rcx, VCPU_REGS_RCX);
+VCPU_REGS_CHECK(rdx, VCPU_REGS_RDX); VCPU_REGS_CHECK(rsi, VCPU_REGS_RSI); VCPU_REGS_CHECK(rdi, VCPU_REGS_RDI);
+VCPU_REGS_CHECK(rbp, VCPU_REGS_RBP); VCPU_REGS_CHECK(r8, VCPU_REGS_R8); VCPU_REGS_CHECK(r9, VCPU_REGS_R9);
+VCPU_REGS_CHECK(r10, VCPU_REGS_R10); VCPU_REGS_CHECK(r11, VCPU_REGS_R11); VCPU_REGS_CHECK(r12, VCPU_REGS_R12);
+VCPU_REGS_CHECK(r13, VCPU_REGS_R13); VCPU_REGS_CHECK(r14, VCPU_REGS_R14); VCPU_REGS_CHECK(r15, VCPU_REGS_R15);
+#undef VCPU_REGS_CHECK
+
 /* The control state a vCPU starts with: flat 64-bit segments are implied (see start_info.h). */
 struct vcpu_boot_state {
 	uint64_t cr0, cr3, cr4, efer;

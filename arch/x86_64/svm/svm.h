@@ -2,22 +2,7 @@
 #ifndef KEEL_SVM_H
 #define KEEL_SVM_H
 
-/* Byte offsets into struct vcpu_regs (virt.h) for svm_run.S; svm_run.c asserts them. */
-#define VCPU_REGS_RAX    0x00
-#define VCPU_REGS_RBX    0x08
-#define VCPU_REGS_RCX    0x10
-#define VCPU_REGS_RDX    0x18
-#define VCPU_REGS_RSI    0x20
-#define VCPU_REGS_RDI    0x28
-#define VCPU_REGS_RBP    0x30
-#define VCPU_REGS_R8     0x38
-#define VCPU_REGS_R9     0x40
-#define VCPU_REGS_R10    0x48
-#define VCPU_REGS_R11    0x50
-#define VCPU_REGS_R12    0x58
-#define VCPU_REGS_R13    0x60
-#define VCPU_REGS_R14    0x68
-#define VCPU_REGS_R15    0x70
+#include "vcpu_regs.h"
 
 #ifndef __ASSEMBLY__
 

@@ -47,20 +47,8 @@ svm_world_switch:
 	vmload	%rax
 
 	mov	8(%rsp), %rax
-	mov	VCPU_REGS_RBX(%rax), %rbx
-	mov	VCPU_REGS_RCX(%rax), %rcx
-	mov	VCPU_REGS_RDX(%rax), %rdx
-	mov	VCPU_REGS_RSI(%rax), %rsi
+	LOAD_GUEST_GPRS %rax
 	mov	VCPU_REGS_RDI(%rax), %rdi
-	mov	VCPU_REGS_RBP(%rax), %rbp
-	mov	VCPU_REGS_R8(%rax), %r8
-	mov	VCPU_REGS_R9(%rax), %r9
-	mov	VCPU_REGS_R10(%rax), %r10
-	mov	VCPU_REGS_R11(%rax), %r11
-	mov	VCPU_REGS_R12(%rax), %r12
-	mov	VCPU_REGS_R13(%rax), %r13
-	mov	VCPU_REGS_R14(%rax), %r14
-	mov	VCPU_REGS_R15(%rax), %r15
 	mov	0(%rsp), %rax
 
 	sti
@@ -69,20 +57,8 @@ svm_world_switch:
 	vmsave	%rax
 
 	mov	8(%rsp), %rax
-	mov	%rbx, VCPU_REGS_RBX(%rax)
-	mov	%rcx, VCPU_REGS_RCX(%rax)
-	mov	%rdx, VCPU_REGS_RDX(%rax)
-	mov	%rsi, VCPU_REGS_RSI(%rax)
+	STORE_GUEST_GPRS %rax
 	mov	%rdi, VCPU_REGS_RDI(%rax)
-	mov	%rbp, VCPU_REGS_RBP(%rax)
-	mov	%r8, VCPU_REGS_R8(%rax)
-	mov	%r9, VCPU_REGS_R9(%rax)
-	mov	%r10, VCPU_REGS_R10(%rax)
-	mov	%r11, VCPU_REGS_R11(%rax)
-	mov	%r12, VCPU_REGS_R12(%rax)
-	mov	%r13, VCPU_REGS_R13(%rax)
-	mov	%r14, VCPU_REGS_R14(%rax)
-	mov	%r15, VCPU_REGS_R15(%rax)
 
 	mov	16(%rsp), %rax
 	vmload	%rax

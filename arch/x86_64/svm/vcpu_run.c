@@ -8,21 +8,6 @@
 #include "percpu.h"
 #include "trap.h"
 
-_Static_assert(offsetof(struct vcpu_regs, rax) == VCPU_REGS_RAX, "svm_run.S register offsets");
-_Static_assert(offsetof(struct vcpu_regs, rbx) == VCPU_REGS_RBX, "svm_run.S register offsets");
-_Static_assert(offsetof(struct vcpu_regs, rcx) == VCPU_REGS_RCX, "svm_run.S register offsets");
-_Static_assert(offsetof(struct vcpu_regs, rdx) == VCPU_REGS_RDX, "svm_run.S register offsets");
-_Static_assert(offsetof(struct vcpu_regs, rsi) == VCPU_REGS_RSI, "svm_run.S register offsets");
-_Static_assert(offsetof(struct vcpu_regs, rdi) == VCPU_REGS_RDI, "svm_run.S register offsets");
-_Static_assert(offsetof(struct vcpu_regs, rbp) == VCPU_REGS_RBP, "svm_run.S register offsets");
-_Static_assert(offsetof(struct vcpu_regs, r8) == VCPU_REGS_R8, "svm_run.S register offsets");
-_Static_assert(offsetof(struct vcpu_regs, r9) == VCPU_REGS_R9, "svm_run.S register offsets");
-_Static_assert(offsetof(struct vcpu_regs, r10) == VCPU_REGS_R10, "svm_run.S register offsets");
-_Static_assert(offsetof(struct vcpu_regs, r11) == VCPU_REGS_R11, "svm_run.S register offsets");
-_Static_assert(offsetof(struct vcpu_regs, r12) == VCPU_REGS_R12, "svm_run.S register offsets");
-_Static_assert(offsetof(struct vcpu_regs, r13) == VCPU_REGS_R13, "svm_run.S register offsets");
-_Static_assert(offsetof(struct vcpu_regs, r14) == VCPU_REGS_R14, "svm_run.S register offsets");
-_Static_assert(offsetof(struct vcpu_regs, r15) == VCPU_REGS_R15, "svm_run.S register offsets");
 
 /*
  * TLB policy. Entries are tagged by ASID, and QEMU TCG (like older CPUs) can only flush

@@ -12,11 +12,6 @@
 #include "vmx_insn.h"
 
 /* vmx_run.S addresses struct vcpu_regs by these offsets. */
-_Static_assert(offsetof(struct vcpu_regs, rax) == 0, "vmx_run.S: rax");
-_Static_assert(offsetof(struct vcpu_regs, rdi) == 40, "vmx_run.S: rdi");
-_Static_assert(offsetof(struct vcpu_regs, rbp) == 48, "vmx_run.S: rbp");
-_Static_assert(offsetof(struct vcpu_regs, r8) == 56, "vmx_run.S: r8");
-_Static_assert(offsetof(struct vcpu_regs, r15) == 112, "vmx_run.S: r15");
 
 struct descriptor_table_register {
 	uint16_t limit;

@@ -1,22 +1,7 @@
 /* vmx_run.S: the world switch: VMLAUNCH/VMRESUME into the guest and the VM-exit landing point. */
 #include "vmcs_fields.h"
 
-/* Offsets in struct vcpu_regs (virt.h); vmx_exit.c checks them with static assertions. */
-#define REGS_RAX 0
-#define REGS_RBX 8
-#define REGS_RCX 16
-#define REGS_RDX 24
-#define REGS_RSI 32
-#define REGS_RDI 40
-#define REGS_RBP 48
-#define REGS_R8  56
-#define REGS_R9  64
-#define REGS_R10 72
-#define REGS_R11 80
-#define REGS_R12 88
-#define REGS_R13 96
-#define REGS_R14 104
-#define REGS_R15 112
+#include "vcpu_regs.h"
 
 	.text
 
@@ -44,21 +29,9 @@ vmx_enter:
 	vmwrite %rsp, %rax
 
 	test %sil, %sil                /* the movs below leave ZF alone */
-	mov  REGS_RAX(%rdi), %rax
-	mov  REGS_RBX(%rdi), %rbx
-	mov  REGS_RCX(%rdi), %rcx
-	mov  REGS_RDX(%rdi), %rdx
-	mov  REGS_RSI(%rdi), %rsi
-	mov  REGS_RBP(%rdi), %rbp
-	mov  REGS_R8(%rdi), %r8
-	mov  REGS_R9(%rdi), %r9
-	mov  REGS_R10(%rdi), %r10
-	mov  REGS_R11(%rdi), %r11
-	mov  REGS_R12(%rdi), %r12
-	mov  REGS_R13(%rdi), %r13
-	mov  REGS_R14(%rdi), %r14
-	mov  REGS_R15(%rdi), %r15
-	mov  REGS_RDI(%rdi), %rdi
+	mov  VCPU_REGS_RAX(%rdi), %rax
+	LOAD_GUEST_GPRS %rdi
+	mov  VCPU_REGS_RDI(%rdi), %rdi
 	jnz  1f
 	vmlaunch
 	jmp  2f
@@ -77,22 +50,10 @@ vmx_enter:
 vmx_exit_stub:
 	push %rdi                      /* the guest's rdi, while rdi fetches regs */
 	mov  8(%rsp), %rdi
-	mov  %rax, REGS_RAX(%rdi)
-	mov  %rbx, REGS_RBX(%rdi)
-	mov  %rcx, REGS_RCX(%rdi)
-	mov  %rdx, REGS_RDX(%rdi)
-	mov  %rsi, REGS_RSI(%rdi)
-	mov  %rbp, REGS_RBP(%rdi)
-	mov  %r8, REGS_R8(%rdi)
-	mov  %r9, REGS_R9(%rdi)
-	mov  %r10, REGS_R10(%rdi)
-	mov  %r11, REGS_R11(%rdi)
-	mov  %r12, REGS_R12(%rdi)
-	mov  %r13, REGS_R13(%rdi)
-	mov  %r14, REGS_R14(%rdi)
-	mov  %r15, REGS_R15(%rdi)
+	mov  %rax, VCPU_REGS_RAX(%rdi)
+	STORE_GUEST_GPRS %rdi
 	pop  %rax
-	mov  %rax, REGS_RDI(%rdi)
+	mov  %rax, VCPU_REGS_RDI(%rdi)
 	add  $8, %rsp                  /* regs */
 	xor  %eax, %eax
 3:
