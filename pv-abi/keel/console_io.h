@@ -4,8 +4,9 @@
  *     long console_io(uint64_t cmd, uint64_t len, const char *buf)
  *
  * cmd KEEL_CONSOLE_WRITE: writes 'len' bytes from the guest-virtual buffer 'buf' to the
- *     hypervisor console, prefixed with the domain's name. Output is line-buffered per
- *     domain so lines from different domains do not interleave.
+ *     hypervisor console. Output is line-buffered per domain and each complete line is
+ *     printed as "(dN) text" (N = the domain id), so lines of different domains never
+ *     interleave. Control characters other than tab and newline are shown as '?'.
  *     Returns the number of bytes written (== len) or:
  *       -KEEL_EINVAL  unknown cmd, or len > KEEL_CONSOLE_IO_MAX
  *       -KEEL_EFAULT  some byte of [buf, buf+len) is not mapped readable guest memory
