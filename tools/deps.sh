@@ -3,7 +3,7 @@
 set -eu
 
 # Toolchain, UEFI loader, emulators (QEMU for SVM, Bochs for VMX), disk images, unit tests, dom0's libc.
-PACKAGES="gcc binutils make gnu-efi qemu-system-x86 ovmf mtools dosfstools gdisk libcmocka-dev python3
+PACKAGES="gcc libc6-dev binutils make gnu-efi qemu-system-x86 ovmf mtools dosfstools gdisk libcmocka-dev python3
 bochs bochs-term bochsbios vgabios newlib-source"
 
 # One batched `dpkg -s`; a package counts only when its status is "install ok installed"
