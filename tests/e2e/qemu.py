@@ -15,10 +15,11 @@ class Qemu:
 
     disk_device: "virtio" (virtio-blk-pci, like `make run`) or "usb" (a USB stick on xHCI).
     com2: also capture COM2, to a second log (console2).
+    accel: "tcg" (one host thread per vCPU) or e.g. "tcg,thread=single" (all vCPUs on one).
     """
 
     def __init__(self, case, disk, smp=1, mem="512M", cpu="qemu64,+svm,+npt",
-                 disk_device="virtio", com2=False, tag="qemu"):
+                 disk_device="virtio", com2=False, tag="qemu", accel="tcg"):
         self.case = case
         self.serial_log = case.path(f"{tag}-com1.log")
         self.com2_log = case.path(f"{tag}-com2.log") if com2 else None
@@ -27,7 +28,7 @@ class Qemu:
         # A fresh variable store each boot, so earlier boots' entries never change what boots.
         shutil.copyfile(OVMF_VARS, vars_copy)
         self.cmd = [
-            "qemu-system-x86_64", "-machine", "q35", "-accel", "tcg", "-cpu", cpu,
+            "qemu-system-x86_64", "-machine", "q35", "-accel", accel, "-cpu", cpu,
             "-smp", str(smp), "-m", mem,
             "-nodefaults", "-display", "none", "-vga", "none", "-no-reboot",
             "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",

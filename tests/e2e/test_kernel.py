@@ -15,7 +15,9 @@ from qemu import Qemu
 # Every scenario the controller knows; the Bochs run takes the quick ones only.
 SCENARIOS = ["domu_domctl", "lifecycle", "leak_1000", "vcpus_4", "scrub", "sched_fair", "sched_weight", "sched_pin",
              "fpu_exact", "grant_pair", "grant_orphan"]
-# The 100,000-event ping-pong runs on 2 CPUs: on 4 it exposes an open bug (see issue notes).
+# The 100,000-event ping-pong: on 2 CPUs, and on 4 under single-threaded TCG. Multi-threaded
+# TCG with 3-4 CPUs trips what looks like a QEMU 7.2 SVM emulation race (the emulated CPU
+# walks the host's page tables through a guest's NPT right after VMRUN); see issue 4's notes.
 PINGPONG = ["pingpong"]
 BOCHS_SCENARIOS = ["domu_domctl", "lifecycle"]
 QEMU_TIMEOUT = 300 * TIMEOUT_SCALE    # OVMF and the boot, then 1,000 build cycles and a few guests
@@ -68,6 +70,11 @@ def test_kernel_qemu_svm_smp2_pingpong(case):
     check(rate is not None, "no ping-pong timing line")
 
 
+def test_kernel_qemu_svm_smp4_single_thread_pingpong(case):
+    with Qemu(case, controller_esp(case, PINGPONG), smp=4, accel="tcg,thread=single") as vm:
+        run_controller(vm, PINGPONG, QEMU_TIMEOUT)
+
+
 def test_kernel_bochs_vmx(case):
     with Bochs(case, controller_esp(case, BOCHS_SCENARIOS, bochs=True), model="corei7_haswell_4770") as vm:
         run_controller(vm, BOCHS_SCENARIOS, BOCHS_TIMEOUT)
@@ -78,3 +85,4 @@ test_kernel_bochs_vmx.lane = "bochs"
 
 test_kernel_qemu_svm_smp4.lane = "alone"
 test_kernel_qemu_svm_smp2_pingpong.lane = "alone"
+test_kernel_qemu_svm_smp4_single_thread_pingpong.lane = "alone"
