@@ -34,10 +34,10 @@ static void run_slice(unsigned int cpu, struct vcpu *v)
 		/* The interrupt that caused the exit (timer tick, kick) is taken here. */
 		irq_window();
 		vcpu_handle_exit(v, &exit);
-		timer_run_expired(cpu, arch_time_ns());
+		uint64_t now = arch_time_ns();   /* once per exit: the timers and the slice share it */
+		timer_run_expired(cpu, now);
 		if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_RUNNING)
 			break;
-		uint64_t now = arch_time_ns();
 		if (now - v->sched.slice_start_ns < sched_slice_ns && !v->sched.pause_count)
 			continue;   /* the common case decides without the lock */
 		spin_lock(&sched_lock);
@@ -59,9 +59,10 @@ void sched_run(void)
 	unsigned int cpu = arch_cpu_id();
 	for (;;) {
 		irq_disable();
-		timer_run_expired(cpu, arch_time_ns());   /* before sched_lock: it may wake vCPUs */
+		uint64_t now = arch_time_ns();
+		timer_run_expired(cpu, now);   /* before sched_lock: it may wake vCPUs */
 		spin_lock(&sched_lock);
-		struct vcpu *v = sched_pick(cpu, arch_time_ns());
+		struct vcpu *v = sched_pick(cpu, now);
 		spin_unlock(&sched_lock);
 
 		if (!v) {
