@@ -92,22 +92,30 @@ static void role_a(const struct keel_start_info *si, uint64_t hold_ms, uint64_t 
 		fail("b's page does not hold b's pattern", 0);
 	fill(page, PATTERN_A);
 
-	/* Now the other direction: a page of ours for b, which b reads by COPY. */
-	fill(shared_page, PATTERN_A ^ 0xff);
-	uint32_t ref;
-	long rc = grant_access(gpa_of(shared_page), peer, KEEL_GNTF_READONLY, &ref);
-	if (rc)
-		fail("GRANT to b", rc);
-
+	long rc;
 	if (hold_ms) {
-		/* The controller destroys b now: our mapping must keep working, with b's data in it. */
+		/* The controller destroys b now: our mapping must keep working, with our data in it.
+		 * (b is going away, so nothing is granted back to it.) */
 		uint64_t end = tsc_ms(tsc_khz) + hold_ms;
 		while (tsc_ms(tsc_khz) < end) {
 			if (!holds(page, PATTERN_A))
 				fail("the mapped page changed under us", 0);
 			keel_sched_yield();
 		}
+		if ((rc = grant_unmap(handle)))
+			fail("UNMAP", rc);
+		gprintf("tc-grants: a: held b's page for %llu ms after b was destroyed, intact\n",
+			(unsigned long long)hold_ms);
+		keel_sched_shutdown(KEEL_SHUTDOWN_POWEROFF);
 	}
+
+	/* Now the other direction: a page of ours for b, which b reads by COPY. */
+	fill(shared_page, PATTERN_A ^ 0xff);
+	uint32_t ref;
+	rc = grant_access(gpa_of(shared_page), peer, KEEL_GNTF_READONLY, &ref);
+	if (rc)
+		fail("GRANT to b", rc);
+
 	if ((rc = grant_unmap(handle)))
 		fail("UNMAP", rc);
 	gprintf("tc-grants: a: b's page mapped, checked and written; ours granted as ref %u\n", ref);
