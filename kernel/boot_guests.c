@@ -26,11 +26,13 @@ void boot_guests_init(const struct boot_info *bi)
 		module_count = 0;
 		return;
 	}
-	unsigned int guests = 0;
-	for (unsigned int i = 0; i < module_count; i++)
+	unsigned int guests = 0, domains = 0;
+	for (unsigned int i = 0; i < module_count; i++) {
 		guests += modules[i].kind == BOOT_MODULE_GUEST;
-	if (guests && !virt)
-		pr_err("keel: %u boot guest(s) not started: no usable virtualization\n", guests);
+		domains += modules[i].kind == BOOT_MODULE_GUEST || modules[i].kind == BOOT_MODULE_DOM0;
+	}
+	if (domains && !virt)
+		pr_err("keel: %u boot domain(s) not started: no usable virtualization\n", domains);
 	else if (guests)
 		pr_info("keel: %u boot guest(s) to start\n", guests);
 	if (!virt)

@@ -8,6 +8,7 @@
 #include "frame.h"
 #include "grant.h"
 #include "heap.h"
+#include "io_policy.h"
 #include "keel/abi.h"
 #include "keel/sched.h"
 #include "log.h"
@@ -48,12 +49,19 @@ struct domain *domain_create(const char *name, uint64_t max_pages, unsigned int 
 		*error = -KEEL_ENOMEM;
 		return NULL;
 	}
+	if (io_policy_domain_init(d) < 0) {
+		virt->p2m_destroy(&d->p2m);
+		kfree(d);
+		*error = -KEEL_ENOMEM;
+		return NULL;
+	}
 
 	spin_lock(&domains_lock);
 	/* Names identify domains in the log and to the operator: two alike would be ambiguous. */
 	for (struct domain *o = domains; o; o = o->next) {
 		if (!strcmp(o->name, d->name) || (privileged && o->privileged)) {
 			spin_unlock(&domains_lock);
+			io_policy_domain_destroy(d);
 			virt->p2m_destroy(&d->p2m);
 			kfree(d);
 			*error = -KEEL_EEXIST;
@@ -305,6 +313,7 @@ void domain_destroy(struct domain *d)
 	release_memory(d);
 	grant_domain_release(d);
 	virt->p2m_destroy(&d->p2m);
+	io_policy_domain_destroy(d);   /* after its vCPUs: no VMCB/VMCS points at it any more */
 	shared_info_destroy(d);   /* only now: no translation to it is left */
 	kfree(d);
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "console_capture.h"
 #include "evtchn.h"
 #include "keel/shared_info.h"
 #include "mm.h"
@@ -47,6 +48,7 @@ struct domain {
 	struct mem_extent *extents;     /* sorted by gpa, contiguous in guest-physical space */
 	unsigned int nr_extents;
 	struct p2m p2m;
+	struct io_bitmap *io_ports;     /* dom0's I/O port permissions; NULL: every port exits (io_policy.h) */
 
 	unsigned int nr_vcpus;
 	struct vcpu *vcpus[DOMAIN_MAX_VCPUS];
@@ -63,6 +65,7 @@ struct domain {
 	struct sched_domain sched;
 	char console_line[DOMAIN_CONSOLE_LINE];   /* console_io output waiting for its newline */
 	unsigned int console_len;
+	struct console_capture console_capture;   /* console_io history for dom0 (sysctl CONSOLE_READ), under lock */
 
 	struct domain *next;            /* in the global list */
 };

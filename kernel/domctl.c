@@ -4,8 +4,10 @@
 #include <stdbool.h>
 
 #include "domain.h"
+#include "evtchn.h"
 #include "foreign_map.h"
 #include "frame.h"
+#include "grant.h"
 #include "guest_access.h"
 #include "keel/abi.h"
 #include "keel/domctl.h"
@@ -201,13 +203,39 @@ static int do_shutdown(struct domain *d, uint32_t reason)
 		return -KEEL_EINVAL;
 	if (d->state == DOMAIN_SHUTDOWN || d->state == DOMAIN_CRASHED || d->state == DOMAIN_DYING)
 		return -KEEL_EINVAL;
-	/* For now the request is the end itself; a later ABI may let the guest act on it first. */
+	/* The forced end; REQUEST_SHUTDOWN is the polite way to ask first. */
 	domain_shutdown(d, reason);
 	return 0;
 }
 
+static int do_request_shutdown(struct domain *d)
+{
+	if (d->state != DOMAIN_RUNNING && d->state != DOMAIN_PAUSED)
+		return -KEEL_EINVAL;
+	/* A guest that never bound the VIRQ cannot act on it: dom0 should not wait for it. */
+	return evtchn_send_virq(d->vcpus[0], KEEL_VIRQ_SHUTDOWN) ? 0 : -KEEL_ENOENT;
+}
+
+/*
+ * A split device's page and port (domctl.h): the grant is made exactly as the target's own
+ * GRANT would make it, so every grant rule holds for it, G6 included (a page dom0 still
+ * maps when the target dies stays with dom0 until it unmaps).
+ */
+static int do_device_channel(struct domain *d, uint32_t backend, struct keel_domctl_device_channel *c)
+{
+	if (domctl_domain_state(d) != KEEL_DOMSTATE_BUILDING)
+		return -KEEL_EINVAL;   /* a running domain decides for itself what it shares */
+	int rc = grant_create(d, c->gpa, backend, 0, &c->ref);   /* -KEEL_EINVAL unless a page of its RAM */
+	if (rc)
+		return rc;
+	rc = evtchn_alloc_unbound(d, backend, &c->port);
+	if (rc)
+		grant_end(d, c->ref);   /* nobody has mapped it yet: it ends at once */
+	return rc;
+}
+
 /* Commands that act on an existing domain other than the caller's: looked up, then run. */
-static int dispatch_target(struct keel_domctl *op)
+static int dispatch_target(struct vcpu *caller, struct keel_domctl *op)
 {
 	struct domain *d;
 	if (op->cmd == KEEL_DOMCTL_GETINFO) {
@@ -246,6 +274,10 @@ static int dispatch_target(struct keel_domctl *op)
 		return sched_set_params(d, op->u.sched.weight, op->u.sched.cap);
 	case KEEL_DOMCTL_SHUTDOWN:
 		return do_shutdown(d, op->u.shutdown_reason);
+	case KEEL_DOMCTL_DEVICE_CHANNEL:
+		return do_device_channel(d, caller->domain->id, &op->u.device_channel);
+	case KEEL_DOMCTL_REQUEST_SHUTDOWN:
+		return do_request_shutdown(d);
 	}
 	return -KEEL_ENOSYS;
 }
@@ -267,7 +299,9 @@ static int dispatch(struct vcpu *caller, struct keel_domctl *op)
 	case KEEL_DOMCTL_SET_AFFINITY:
 	case KEEL_DOMCTL_SET_SCHED:
 	case KEEL_DOMCTL_SHUTDOWN:
-		return dispatch_target(op);
+	case KEEL_DOMCTL_DEVICE_CHANNEL:
+	case KEEL_DOMCTL_REQUEST_SHUTDOWN:
+		return dispatch_target(caller, op);
 	default:
 		return -KEEL_ENOSYS;
 	}
@@ -283,9 +317,10 @@ int64_t hc_domctl(struct vcpu *v, uint64_t op_gva, uint64_t a2, uint64_t a3, uin
 	struct keel_domctl op;
 	if (copy_from_guest(v, &op, op_gva, sizeof(op)))
 		return -KEEL_EFAULT;
-	/* Only CREATE and GETINFO have OUT fields, and the buffer must take them: probed first, by
-	 * writing back what is there, so a domain is never created with an id nobody learns. */
-	bool writes_back = op.cmd == KEEL_DOMCTL_CREATE || op.cmd == KEEL_DOMCTL_GETINFO;
+	/* Only CREATE, GETINFO and DEVICE_CHANNEL have OUT fields, and the buffer must take them:
+	 * probed first, by writing back what is there, so nothing is made that nobody learns of. */
+	bool writes_back = op.cmd == KEEL_DOMCTL_CREATE || op.cmd == KEEL_DOMCTL_GETINFO ||
+			   op.cmd == KEEL_DOMCTL_DEVICE_CHANNEL;
 	if (writes_back && copy_to_guest(v, op_gva, &op, sizeof(op)))
 		return -KEEL_EFAULT;
 	domctl_lock();

@@ -4,6 +4,7 @@
 #include "domain.h"
 #include "heap.h"
 #include "keel/abi.h"
+#include "pirq.h"
 #include "sched.h"
 #include "vcpu.h"
 #include "virt.h"
@@ -245,7 +246,7 @@ int evtchn_bind_virq(struct domain *d, uint32_t virq, uint32_t vcpu, uint32_t *p
 {
 	if (virq >= KEEL_VIRQ_COUNT || vcpu >= d->nr_vcpus)
 		return -KEEL_EINVAL;
-	if (virq == KEEL_VIRQ_DOM_EXC && !d->privileged)
+	if ((virq == KEEL_VIRQ_DOM_EXC || virq == KEEL_VIRQ_CONSOLE) && !d->privileged)
 		return -KEEL_EPERM;
 	spin_lock(&d->evtchn.lock);
 	int rc = -KEEL_EEXIST;
@@ -288,10 +289,52 @@ int evtchn_close(struct domain *d, uint32_t port)
 		struct evtchn_port *rp = port_entry(r, p->remote_port);
 		*rp = (struct evtchn_port){ .state = EVTCHN_UNBOUND, .vcpu = rp->vcpu, .remote_domid = (uint16_t)d->id };
 	}
+	bool was_pirq = p && p->state == EVTCHN_PIRQ;
 	if (p)
 		port_free(d, port, p);
 	unlock_with_peer(d, peer);
+	/* After our lock: pirq_lock comes first in the lock order (P3: the line is masked and unbound). */
+	if (was_pirq)
+		pirq_port_closed(d, port);
 	return rc;
+}
+
+int evtchn_bind_pirq(struct domain *d, uint32_t irq, uint32_t vcpu, uint32_t *port)
+{
+	if (vcpu >= d->nr_vcpus || vcpu >= KEEL_MAX_VCPUS || irq > UINT16_MAX)
+		return -KEEL_EINVAL;
+	spin_lock(&d->evtchn.lock);
+	int rc = port_alloc(d, port);
+	if (!rc) {
+		struct evtchn_port *p = port_entry(d, *port);
+		p->state = EVTCHN_PIRQ;
+		p->vcpu = (uint8_t)vcpu;
+		p->pirq = (uint16_t)irq;
+	}
+	spin_unlock(&d->evtchn.lock);
+	return rc;
+}
+
+int evtchn_pirq_of(struct domain *d, uint32_t port, uint32_t *irq)
+{
+	int rc = 0;
+	spin_lock(&d->evtchn.lock);
+	struct evtchn_port *p = port_in_use(d, port, &rc);
+	if (p && p->state == EVTCHN_PIRQ)
+		*irq = p->pirq;
+	else
+		rc = -KEEL_EBADF;
+	spin_unlock(&d->evtchn.lock);
+	return rc;
+}
+
+void evtchn_raise_pirq(struct domain *d, uint32_t port, uint32_t irq)
+{
+	spin_lock(&d->evtchn.lock);
+	struct evtchn_port *p = port_entry(d, port);
+	if (p && p->state == EVTCHN_PIRQ && p->pirq == irq && !d->evtchn.dead)
+		deliver(d, port, p->vcpu);
+	spin_unlock(&d->evtchn.lock);
 }
 
 int evtchn_send(struct domain *d, uint32_t port)
@@ -327,6 +370,7 @@ int evtchn_status(struct domain *d, struct keel_evtchn_status *st)
 		[EVTCHN_FREE] = KEEL_EVTCHNSTAT_CLOSED, [EVTCHN_UNBOUND] = KEEL_EVTCHNSTAT_UNBOUND,
 		[EVTCHN_INTERDOMAIN] = KEEL_EVTCHNSTAT_INTERDOMAIN, [EVTCHN_VIRQ] = KEEL_EVTCHNSTAT_VIRQ,
 		[EVTCHN_IPI] = KEEL_EVTCHNSTAT_IPI, [EVTCHN_RESERVED] = KEEL_EVTCHNSTAT_CLOSED,
+		[EVTCHN_PIRQ] = KEEL_EVTCHNSTAT_PIRQ,
 	};
 	if (st->port >= KEEL_EVTCHN_PORTS)
 		return -KEEL_EINVAL;
@@ -340,7 +384,7 @@ int evtchn_status(struct domain *d, struct keel_evtchn_status *st)
 	st->remote_dom = p->state == EVTCHN_UNBOUND ? p->remote_domid
 		       : p->state == EVTCHN_INTERDOMAIN ? p->remote->id : 0;
 	st->remote_port = p->state == EVTCHN_INTERDOMAIN ? p->remote_port : 0;
-	st->virq = p->state == EVTCHN_VIRQ ? p->virq : 0;
+	st->virq = p->state == EVTCHN_VIRQ ? p->virq : p->state == EVTCHN_PIRQ ? p->pirq : 0;
 	spin_unlock(&d->evtchn.lock);
 	return 0;
 }
@@ -392,16 +436,18 @@ int evtchn_set_upcall(struct domain *d, uint32_t vector)
 	return 0;
 }
 
-void evtchn_send_virq(struct vcpu *v, unsigned int virq)
+bool evtchn_send_virq(struct vcpu *v, unsigned int virq)
 {
 	struct domain *d = v->domain;
 	if (virq >= KEEL_VIRQ_COUNT)
-		return;
+		return false;
 	spin_lock(&d->evtchn.lock);
 	uint32_t port = d->evtchn.virq_port[v->id][virq];
-	if (port && !d->evtchn.dead)
+	bool bound = port && !d->evtchn.dead;
+	if (bound)
 		deliver(d, port, v->id);
 	spin_unlock(&d->evtchn.lock);
+	return bound;
 }
 
 void evtchn_notify_domain_ended(const struct domain *d)
@@ -442,6 +488,9 @@ void evtchn_upcall_before_entry(struct vcpu *v)
 
 void evtchn_domain_destroy(struct domain *d)
 {
+	/* Its physical lines first (P3), while nothing else holds our lock: pirq_lock comes first. */
+	pirq_domain_destroy(d);
+
 	/* No new connections from now on; peers still reach us until their end is unbound below. */
 	spin_lock(&d->evtchn.lock);
 	d->evtchn.dead = true;

@@ -16,10 +16,13 @@ struct vcpu;
  * Lock order (outermost first); nothing ever takes an earlier lock while holding a later one:
  *   1. domains_lock (domain.c: finding a domain by id, domain_lookup_locked)
  *   2. timer_cpu.lock (timer.c: a CPU's timer list, held while a timer fires)
+ *   2b. pirq_lock (pirq.c: the physical-line bindings, held while a line's port is raised)
  *   3. evtchn_domain.lock: at most two at once, the lower domain id first
  *   4. sched_lock (sched.c, inside sched_wake)
- * None of these is taken in interrupt context: the run loop fires timers (timer.c), so
- * every lock is taken with interrupts disabled by the loop itself.
+ * Only pirq_lock and the evtchn locks are taken in interrupt context, by a physical line's
+ * vector handler (pirq.c); the run loop fires timers (timer.c). Every lock is taken with
+ * interrupts disabled, and a CPU lets interrupts in only where it holds no lock (its idle
+ * halt and the run loop's interrupt window), so the handler never spins on its own CPU.
  *
  * Lifetime: a port connected to another domain holds a pointer to it. Tearing a domain's
  * ports down takes the peer's lock to unbind its end, so while a domain holds its own lock,
@@ -36,6 +39,7 @@ enum evtchn_state {
 	EVTCHN_VIRQ,
 	EVTCHN_IPI,
 	EVTCHN_RESERVED,      /* port 0: never handed out */
+	EVTCHN_PIRQ,          /* a physical interrupt line of dom0 (pirq.c) */
 };
 
 /* One port: 16 bytes, so a bucket of 32 is 512 bytes. */
@@ -44,7 +48,10 @@ struct evtchn_port {
 	uint8_t vcpu;             /* the vCPU it is delivered to */
 	uint8_t virq;             /* EVTCHN_VIRQ */
 	uint8_t pad;
-	uint16_t remote_port;     /* EVTCHN_INTERDOMAIN */
+	union {
+		uint16_t remote_port; /* EVTCHN_INTERDOMAIN */
+		uint16_t pirq;        /* EVTCHN_PIRQ: the IRQ as dom0 named it */
+	};
 	uint16_t remote_domid;    /* EVTCHN_UNBOUND: who may bind (and EVTCHN_INTERDOMAIN: who it is) */
 	struct domain *remote;    /* EVTCHN_INTERDOMAIN */
 };
@@ -75,8 +82,15 @@ int evtchn_unmask(struct domain *d, uint32_t port);
 int evtchn_bind_vcpu(struct domain *d, uint32_t port, uint32_t vcpu);
 int evtchn_set_upcall(struct domain *d, uint32_t vector);
 
-/* Sends a VIRQ to the port v has bound it to, if any (timers). */
-void evtchn_send_virq(struct vcpu *v, unsigned int virq);
+/* PIRQ ports (pirq.c decides which line, these only keep the port). BIND: -KEEL_EINVAL for a
+ * vCPU that does not exist. PIRQ_OF: the IRQ bound to a PIRQ port, -KEEL_EBADF otherwise. */
+int evtchn_bind_pirq(struct domain *d, uint32_t irq, uint32_t vcpu, uint32_t *port);
+int evtchn_pirq_of(struct domain *d, uint32_t port, uint32_t *irq);
+/* The line fired: sets the port pending if it is still bound to this IRQ (under pirq_lock). */
+void evtchn_raise_pirq(struct domain *d, uint32_t port, uint32_t irq);
+
+/* Sends a VIRQ to the port v has bound it to, if any; false if v has not bound it. */
+bool evtchn_send_virq(struct vcpu *v, unsigned int virq);
 /* Sends KEEL_VIRQ_DOM_EXC to dom0, if it exists and bound it: 'd' has shut down or crashed. */
 void evtchn_notify_domain_ended(const struct domain *d);
 

@@ -1,7 +1,9 @@
-/* hc_console.c: the console_io hypercall: guest text into the hypervisor log, a line at a time. */
+/* hc_console.c: the console_io hypercall: guest text into the hypervisor log a line at a time, and into the domain's capture ring for dom0. */
 #include "hc_console.h"
 
+#include "console_capture.h"
 #include "domain.h"
+#include "evtchn.h"
 #include "guest_access.h"
 #include "keel/abi.h"
 #include "keel/console_io.h"
@@ -34,6 +36,20 @@ static void put_char(struct domain *d, char c)
 		flush_line(d);
 }
 
+/* KEEL_VIRQ_CONSOLE on every vCPU of dom0 that bound it (event_channel.h); the domain list
+ * lock keeps dom0 from being torn down meanwhile. */
+static void notify_dom0(void)
+{
+	struct domain *privileged = domain_lookup_locked(0);   /* dom0 always has id 0 */
+	if (!privileged)
+		return;
+	if (privileged->privileged)
+		for (unsigned int i = 0; i < privileged->nr_vcpus; i++)
+			if (privileged->vcpus[i])
+				evtchn_send_virq(privileged->vcpus[i], KEEL_VIRQ_CONSOLE);
+	domain_list_unlock();
+}
+
 int64_t hc_console_io(struct vcpu *v, uint64_t cmd, uint64_t len, uint64_t buf, uint64_t a4, uint64_t a5)
 {
 	(void)a4, (void)a5;
@@ -55,9 +71,15 @@ int64_t hc_console_io(struct vcpu *v, uint64_t cmd, uint64_t len, uint64_t buf, 
 			spin_unlock(&d->lock);
 			return -KEEL_EFAULT;   /* another vCPU changed the mapping meanwhile */
 		}
+		/* The capture keeps the bytes as written: dom0's console backend does its own filtering. */
+		console_capture_put(&d->console_capture, chunk, (size_t)n);
 		for (uint64_t i = 0; i < n; i++)
 			put_char(d, chunk[i]);
 	}
 	spin_unlock(&d->lock);
+	/* After the lock: dom0's event-channel lock is never taken under a domain lock. dom0's own
+	 * writes raise nothing, or a console backend that logs what it reads would feed itself. */
+	if (len && !d->privileged)
+		notify_dom0();
 	return (int64_t)len;
 }

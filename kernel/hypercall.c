@@ -8,6 +8,7 @@
 #include "hc_console.h"
 #include "hc_evtchn.h"
 #include "hc_grant.h"
+#include "hc_physdev.h"
 #include "hc_sched.h"
 #include "hc_timer.h"
 #include "hc_vcpu.h"
@@ -41,6 +42,7 @@ static const hypercall_fn hypercall_table[] = {
 	[KEEL_HC_DOMCTL]     = hc_domctl,
 	[KEEL_HC_SYSCTL]     = hc_sysctl,
 	[KEEL_HC_GRANT_TABLE_OP] = hc_grant_table_op,
+	[KEEL_HC_PHYSDEV_OP] = hc_physdev_op,
 };
 
 #define HYPERCALL_COUNT (sizeof(hypercall_table) / sizeof(hypercall_table[0]))

@@ -3,6 +3,7 @@
 #include <stdbool.h>
 
 #include "arch.h"
+#include "console.h"
 #include "fmt.h"
 #include "log.h"
 #include "options.h"
@@ -21,6 +22,8 @@ void panic(const char *fmt, ...)
 	arch_stop_other_cpus();
 	/* The lock holder may be one of the CPUs just stopped. */
 	log_force_unlocked();
+	/* Even when dom0 has claimed the UART, the report must reach it. */
+	console_force();
 
 	va_start(ap, fmt);
 	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);

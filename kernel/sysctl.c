@@ -1,4 +1,4 @@
-/* sysctl.c: the sysctl hypercall: the hypervisor log, the machine's resources, and one vCPU's state. */
+/* sysctl.c: the sysctl hypercall: the hypervisor log, the machine's resources, one vCPU's state, and a domain's console_io history. */
 #include "sysctl.h"
 
 #include <stdbool.h>
@@ -36,6 +36,47 @@ static int read_log(struct vcpu *v, struct keel_sysctl_read_log *r)
 	}
 	r->size = done;
 	return 0;
+}
+
+/*
+ * A chunk at a time: copied out of the ring under the domain's lock (console_io appends
+ * under it), then to dom0 with no lock held. domctl_lock keeps the domain alive throughout.
+ */
+static int console_read(struct vcpu *v, struct keel_sysctl_console_read *r)
+{
+	char chunk[LOG_CHUNK];
+	if (r->size > KEEL_CONSOLE_CAPTURE)
+		r->size = KEEL_CONSOLE_CAPTURE;   /* never more than the ring holds */
+	domctl_lock();
+	struct domain *d = domain_find(r->domid);
+	if (!d) {
+		domctl_unlock();
+		return -KEEL_ESRCH;
+	}
+	uint64_t first = r->pos, done = 0;
+	int rc = 0;
+	while (done < r->size) {
+		uint64_t pos = first + done;
+		size_t want = r->size - done < LOG_CHUNK ? (size_t)(r->size - done) : LOG_CHUNK;
+		spin_lock(&d->lock);
+		size_t n = console_capture_read(&d->console_capture, &pos, chunk, want);
+		spin_unlock(&d->lock);
+		if (done == 0)
+			first = pos;   /* where the copy really starts (the oldest kept byte, or the end) */
+		else if (pos != first + done)
+			break;         /* the domain wrote so much meanwhile that the rest fell out: stop here */
+		if (n == 0)
+			break;
+		if (copy_to_guest(v, r->buf + done, chunk, n)) {
+			rc = -KEEL_EFAULT;
+			break;
+		}
+		done += n;
+	}
+	domctl_unlock();
+	r->pos = first;
+	r->size = done;
+	return rc;
 }
 
 static void physinfo(struct keel_sysctl_physinfo *p)
@@ -95,6 +136,9 @@ int64_t hc_sysctl(struct vcpu *v, uint64_t op_gva, uint64_t a2, uint64_t a3, uin
 		break;
 	case KEEL_SYSCTL_VCPU_INFO:
 		rc = vcpu_info(&op.u.vcpu_info);
+		break;
+	case KEEL_SYSCTL_CONSOLE_READ:
+		rc = console_read(v, &op.u.console_read);
 		break;
 	default:
 		return -KEEL_ENOSYS;

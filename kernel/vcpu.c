@@ -46,7 +46,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id, const struct vcpu_bo
 	arch_fpu_init_state(v->fpu_state);
 	/* ASIDs are recycled: the backend flushes a reused one before its first run. */
 	v->asid = (uint16_t)(1 + __atomic_fetch_add(&next_asid, 1, __ATOMIC_RELAXED) % ASID_COUNT);
-	v->arch = virt->vcpu_create(boot, &d->p2m, v->asid);
+	v->arch = virt->vcpu_create(boot, &d->p2m, d->io_ports, v->asid);
 	if (!v->arch) {
 		frame_free(virt_to_phys(v->fpu_state), 0);
 		kfree(v);
@@ -68,7 +68,7 @@ void vcpu_destroy(struct vcpu *v)
 
 int vcpu_reset(struct vcpu *v, const struct vcpu_boot_state *boot, const struct vcpu_regs *regs)
 {
-	struct vcpu_arch *fresh = virt->vcpu_create(boot, &v->domain->p2m, v->asid);
+	struct vcpu_arch *fresh = virt->vcpu_create(boot, &v->domain->p2m, v->domain->io_ports, v->asid);
 	if (!fresh)
 		return -KEEL_ENOMEM;
 	virt->vcpu_destroy(v->arch);

@@ -3,7 +3,7 @@
 HV_ELF := $(BUILD)/keel.elf
 
 # Shared code compiled into the hypervisor: printing, strings, command-line parsing.
-HV_LIB_SRCS := lib/fmt.c lib/string.c lib/cmdline.c lib/elf64.c lib/guest_layout.c
+HV_LIB_SRCS := lib/fmt.c lib/string.c lib/cmdline.c lib/elf64.c lib/guest_layout.c lib/byte_history.c
 
 HV_SRCS := $(wildcard arch/x86_64/*.c arch/x86_64/*.S kernel/*.c) $(HV_LIB_SRCS)
 HV_SRCS += $(wildcard arch/x86_64/svm/*.c arch/x86_64/svm/*.S)

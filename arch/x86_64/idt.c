@@ -2,6 +2,7 @@
 #include "trap.h"
 #include "lapic.h"
 
+#include "console.h"
 #include "cpu.h"
 #include "gdt.h"
 #include "idt_gate.h"
@@ -112,6 +113,7 @@ void trap_dispatch(struct trap_frame *f)
 		panic_on_stop_ipi();
 	}
 	if (v < 32) {
+		console_force();   /* the report must reach the UART even if dom0 claimed it */
 		trap_dump(f);
 		panic("unhandled exception %llu in the hypervisor", (unsigned long long)v);
 	}

@@ -3,6 +3,7 @@
 
 #include "acpi.h"
 #include "cpu.h"
+#include "ioapic.h"
 #include "lapic.h"
 #include "layout.h"
 #include "log.h"
@@ -79,9 +80,8 @@ void arch_platform_init(const struct boot_info *bi)
 		acpi_log_summary(&platform_acpi);
 	power_init(rc == ACPI_OK ? &platform_acpi : NULL);
 
-	/* Silence the legacy PICs: the APIC delivers everything from now on. */
-	outb(0x21, 0xff);
-	outb(0xa1, 0xff);
+	/* Silence the legacy PICs and every IOAPIC line: the APIC delivers everything from now on. */
+	ioapic_init(&platform_acpi);
 
 	tsc_calibrate();
 	pr_info("time: TSC %llu.%03llu MHz (%s)\n", (unsigned long long)(tsc_khz() / 1000),

@@ -81,6 +81,7 @@ struct p2m {
 #define P2M_RWX    (P2M_READ | P2M_WRITE | P2M_EXEC)
 
 struct vcpu_arch;   /* owned by the backend */
+struct io_bitmap;   /* a domain's I/O port permissions, owned by arch (io_bitmap.h) */
 
 struct virt_ops {
 	const char *name;          /* "VMX" or "SVM" */
@@ -89,9 +90,12 @@ struct virt_ops {
 	/* Checks support and enters root mode on the calling CPU; 0 or a negative error. */
 	int  (*cpu_enable)(void);
 
-	/* Creates and frees a vCPU's hardware state (VMCS / VMCB). */
+	/*
+	 * Creates and frees a vCPU's hardware state (VMCS / VMCB). 'io' is the domain's I/O
+	 * permission bitmap; NULL means the shared one that intercepts every port.
+	 */
 	struct vcpu_arch *(*vcpu_create)(const struct vcpu_boot_state *boot, const struct p2m *p2m,
-					 uint16_t asid);
+					 const struct io_bitmap *io, uint16_t asid);
 	void (*vcpu_destroy)(struct vcpu_arch *va);
 
 	/*
@@ -124,6 +128,16 @@ struct virt_ops {
 	void (*p2m_destroy)(struct p2m *p2m);
 	/* Drops cached translations of this address space on every CPU that may hold them. */
 	void (*p2m_flush)(struct p2m *p2m, uint16_t asid);
+
+	/*
+	 * I/O port permissions of one domain: a new bitmap intercepts every port; io_allow lets
+	 * 'count' ports from 'first' through without an exit (or intercepts them again). The
+	 * change reaches the domain's running vCPUs at their next port access. kernel/
+	 * decides which ports (io_policy.c); the backend only flips bits.
+	 */
+	struct io_bitmap *(*io_bitmap_create)(void);
+	void (*io_bitmap_destroy)(struct io_bitmap *io);
+	void (*io_allow)(struct io_bitmap *io, uint16_t first, uint32_t count, bool allow);
 };
 
 /* The backend chosen at boot, or NULL when the CPU has neither usable VMX nor SVM. */

@@ -49,7 +49,7 @@
 #include <stdint.h>
 
 #define KEEL_ABI_VERSION_MAJOR 0
-#define KEEL_ABI_VERSION_MINOR 1
+#define KEEL_ABI_VERSION_MINOR 2
 #define KEEL_ABI_VERSION ((KEEL_ABI_VERSION_MAJOR << 16) | KEEL_ABI_VERSION_MINOR)
 
 /* CPUID discovery (section 1). */
@@ -86,6 +86,7 @@
 #define KEEL_HC_GRANT_TABLE_OP   7   /* grant_table.h */
 #define KEEL_HC_DOMCTL           8   /* domctl.h: dom0 only */
 #define KEEL_HC_SYSCTL           9   /* sysctl.h: dom0 only */
+#define KEEL_HC_PHYSDEV_OP      10   /* physdev.h: dom0 only */
 
 /*
  * Errors, returned negated in rax. The values are Linux's, so a porter's errno tables
@@ -102,6 +103,7 @@
 #define KEEL_EFAULT   14   /* a guest pointer or range is not in the guest's memory */
 #define KEEL_EBUSY    16   /* the object is in use */
 #define KEEL_EEXIST   17   /* the object already exists */
+#define KEEL_ENODEV   19   /* no such device */
 #define KEEL_EINVAL   22   /* an argument is invalid */
 #define KEEL_ENOSPC   28   /* no room left */
 #define KEEL_ENOSYS   38   /* no such hypercall or sub-command */

@@ -35,6 +35,8 @@
 #define KEEL_DOMCTL_SET_SCHED         9
 #define KEEL_DOMCTL_MAP_FOREIGN      10
 #define KEEL_DOMCTL_SHUTDOWN         11
+#define KEEL_DOMCTL_DEVICE_CHANNEL   12   /* a device's page and port, for start-info */
+#define KEEL_DOMCTL_REQUEST_SHUTDOWN 13   /* ask the guest to shut itself down */
 
 #define KEEL_DOMSTATE_BUILDING  0
 #define KEEL_DOMSTATE_PAUSED    1
@@ -109,6 +111,30 @@ struct keel_domctl_map_foreign {
 	uint64_t count;                        /* IN: pages, 0 = unmap */
 };
 
+/*
+ * DEVICE_CHANNEL: for a domain that is still BUILDING, makes the two things a split
+ * device needs (start_info.h, "Devices"): it grants the target's page at 'gpa' to dom0,
+ * read-write, exactly as if the target had called GRANT itself (so the grant rules of
+ * grant_table.h apply, G6 included), and allocates a port of the target unbound for
+ * dom0. dom0 then maps 'ref' and binds 'port' as usual. -KEEL_EINVAL: gpa is not a page
+ * of the target's RAM, or the target is not BUILDING; -KEEL_ENOSPC (-KEEL_ENOMEM): no grant
+ * or port left (a grant made before the port failed is taken back).
+ */
+struct keel_domctl_device_channel {
+	uint64_t gpa;                          /* IN: page-aligned, in the target's RAM */
+	uint32_t ref;                          /* OUT: the target's grant reference */
+	uint32_t port;                         /* OUT: the target's port, unbound for dom0 */
+};
+
+/*
+ * REQUEST_SHUTDOWN (no fields): a graceful request. Raises KEEL_VIRQ_SHUTDOWN on the
+ * target's vCPU 0; a guest that bound that VIRQ is expected to finish what it is doing
+ * and call sched_op SHUTDOWN itself (with POWEROFF). Nothing else changes: the caller
+ * decides how long to wait before it forces the end with SHUTDOWN or DESTROY.
+ * -KEEL_ENOENT: the target has not bound KEEL_VIRQ_SHUTDOWN, so it cannot act on a
+ * request (force it at once); -KEEL_EINVAL: it has already shut down or crashed.
+ */
+
 struct keel_domctl {
 	uint32_t cmd;                          /* IN: KEEL_DOMCTL_* */
 	uint32_t domid;                        /* IN (CREATE: OUT; GETINFO: IN/OUT) */
@@ -121,6 +147,7 @@ struct keel_domctl {
 		struct keel_domctl_affinity affinity;
 		struct keel_domctl_sched sched;
 		struct keel_domctl_map_foreign map_foreign;
+		struct keel_domctl_device_channel device_channel;
 		uint32_t shutdown_reason;      /* SHUTDOWN: asks the domain to end (KEEL_SHUTDOWN_*) */
 		uint8_t pad[120];
 	} u;

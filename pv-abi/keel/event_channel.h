@@ -45,7 +45,9 @@
 /* Virtual interrupts a port can be bound to (one port per VIRQ per vCPU). */
 #define KEEL_VIRQ_TIMER      0   /* the vCPU's set_timer deadline passed (timer.h) */
 #define KEEL_VIRQ_DOM_EXC    1   /* dom0 only: some domain shut down or crashed */
-#define KEEL_VIRQ_COUNT      2
+#define KEEL_VIRQ_CONSOLE    2   /* dom0 only: another domain wrote with console_io (sysctl CONSOLE_READ) */
+#define KEEL_VIRQ_SHUTDOWN   3   /* dom0 asks this domain to shut down (domctl REQUEST_SHUTDOWN) */
+#define KEEL_VIRQ_COUNT      4
 
 /* ALLOC_UNBOUND: a port that 'remote_dom' may later bind to. -KEEL_ESRCH: no such domain. */
 struct keel_evtchn_alloc_unbound {
@@ -91,6 +93,7 @@ struct keel_evtchn_port {
 #define KEEL_EVTCHNSTAT_INTERDOMAIN  2
 #define KEEL_EVTCHNSTAT_VIRQ         3
 #define KEEL_EVTCHNSTAT_IPI          4
+#define KEEL_EVTCHNSTAT_PIRQ         5   /* a physical interrupt line (physdev.h) */
 
 /* STATUS: what a port of the caller is. A free port reports CLOSED (not an error). */
 struct keel_evtchn_status {
@@ -99,7 +102,7 @@ struct keel_evtchn_status {
 	uint32_t vcpu;         /* OUT: the vCPU it is delivered to */
 	uint32_t remote_dom;   /* OUT: UNBOUND and INTERDOMAIN */
 	uint32_t remote_port;  /* OUT: INTERDOMAIN */
-	uint32_t virq;         /* OUT: VIRQ */
+	uint32_t virq;         /* OUT: VIRQ; PIRQ: the IRQ (physdev.h) */
 };
 
 /* BIND_VCPU: deliver this port to another vCPU from now on (not VIRQ ports). */

@@ -18,10 +18,13 @@
  *   gdt_gpa                     a GDT page: 0x08 = 64-bit code, 0x10 = data
  *   stack_top_gpa - 16 KiB      the boot stack
  *   modules_gpa                 dom0 only: its boot modules (struct keel_boot_module below)
- *   first_free_gpa ..           free: the guest's to use
+ *   first_free_gpa ..           free: the guest's to use, up to the lowest device page
+ *   devices[i].ring_gpa         shared device pages (dom0's builder takes them from the
+ *                               top of RAM); the backend reads and writes them at any time
  *   nr_pages * 4096             shared_info_gpa: the shared-info page (shared_info.h), not RAM
- * The builder places these pages right after the image's highest byte, in that order.
- * Everything from first_free_gpa up to nr_pages * 4096 is free RAM.
+ * The builder places the pages up to first_free_gpa right after the image's highest byte,
+ * in that order. Everything from first_free_gpa up to the lowest devices[].ring_gpa (up to
+ * nr_pages * 4096 when there are no devices) is free RAM.
  *
  * ---------------------------------------------------------------------------------
  * The vCPU at entry
@@ -52,6 +55,33 @@
 /* flags */
 #define KEEL_SIF_PRIVILEGED    (1u << 0)   /* this is dom0 */
 
+/*
+ * Devices. Split drivers find each other through start-info, not through a directory
+ * service: the builder (dom0) sets each device up before the guest runs and lists it
+ * here, so a frontend needs no lookup and no central server (xenstore's bottleneck).
+ * For each device the builder has granted the page at ring_gpa (in the guest's RAM) to
+ * backend_domid and allocated 'port', unbound for the backend (domctl DEVICE_CHANNEL);
+ * the backend maps the page and binds the port before it unpauses the guest. The guest
+ * uses the page and the port as they are: it needs no grant or bind of its own.
+ */
+#define KEEL_MAX_DEVICES       8
+#define KEEL_DEVICE_CONSOLE    1   /* ring_gpa: struct keel_console_ring (io/console.h) */
+#define KEEL_DEVICE_BLOCK      2   /* reserved for io/blkif.h */
+#define KEEL_DEVF_READONLY     (1u << 0)
+
+/* Layout: 32 bytes. */
+struct keel_device {
+	uint16_t type;             /* KEEL_DEVICE_* */
+	uint16_t flags;            /* KEEL_DEVF_* */
+	uint32_t backend_domid;    /* who serves it (0 = dom0) */
+	uint32_t port;             /* the guest's event-channel port for it */
+	uint32_t index;            /* 0, 1, ... among devices of the same type */
+	uint64_t ring_gpa;         /* its shared page, page-aligned, inside the guest's RAM */
+	uint64_t param;            /* type-specific, 0 if unused */
+};
+
+_Static_assert(sizeof(struct keel_device) == 32, "a device entry is 32 bytes");
+
 /* Layout: 4096 bytes, all fields naturally aligned, little-endian. */
 struct keel_start_info {
 	uint64_t magic;            /* KEEL_START_INFO_MAGIC */
@@ -72,7 +102,10 @@ struct keel_start_info {
 	uint32_t nr_modules;       /* dom0: the other boot modules (guest images), else 0 */
 	uint32_t pad0;
 	uint64_t shared_info_gpa;  /* the shared-info page (shared_info.h): right after RAM */
-	uint8_t  reserved[4096 - 112 - KEEL_CMDLINE_MAX - 24];  /* zero; room for later fields */
+	uint32_t nr_devices;       /* entries in devices[] that are in use */
+	uint32_t pad1;
+	struct keel_device devices[KEEL_MAX_DEVICES];  /* the domain's devices, see above */
+	uint8_t  reserved[4096 - 112 - KEEL_CMDLINE_MAX - 32 - KEEL_MAX_DEVICES * 32];  /* zero */
 };
 
 _Static_assert(sizeof(struct keel_start_info) == 4096, "start_info is one page");

@@ -15,6 +15,7 @@
 #define KEEL_SYSCTL_READ_LOG    0
 #define KEEL_SYSCTL_PHYSINFO    1
 #define KEEL_SYSCTL_VCPU_INFO   2
+#define KEEL_SYSCTL_CONSOLE_READ 3
 
 /* READ_LOG: copies up to 'size' bytes of the hypervisor log, starting 'offset' bytes
  * into what it still holds (oldest first); 'size' returns the bytes copied (0 = end). */
@@ -48,6 +49,23 @@ struct keel_sysctl_vcpu_info {
 	uint64_t affinity;     /* OUT */
 };
 
+/* CONSOLE_READ: what a domain wrote with console_io. The hypervisor keeps the last
+ * KEEL_CONSOLE_CAPTURE bytes of each domain's console_io output, numbered from 0 since
+ * the domain was created. Copies up to 'size' bytes starting at byte 'pos'; if 'pos' is
+ * older than what is kept it starts at the oldest kept byte, and if it is beyond the last
+ * byte written it starts at the end ('size' 0). Returns in 'pos' the number
+ * of the first byte copied and in 'size' how many were copied (0: nothing new); the next
+ * read starts at pos + size. KEEL_VIRQ_CONSOLE tells dom0 that some domain wrote.
+ * -KEEL_ESRCH: no such domain. */
+#define KEEL_CONSOLE_CAPTURE 4096
+struct keel_sysctl_console_read {
+	uint32_t domid;        /* IN */
+	uint32_t pad;
+	uint64_t buf;          /* IN: guest-virtual */
+	uint64_t pos;          /* IN/OUT */
+	uint64_t size;         /* IN/OUT */
+};
+
 struct keel_sysctl {
 	uint32_t cmd;
 	uint32_t pad;
@@ -55,6 +73,7 @@ struct keel_sysctl {
 		struct keel_sysctl_read_log read_log;
 		struct keel_sysctl_physinfo physinfo;
 		struct keel_sysctl_vcpu_info vcpu_info;
+		struct keel_sysctl_console_read console_read;
 		uint8_t pad[56];
 	} u;
 };

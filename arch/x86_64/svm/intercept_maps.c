@@ -2,6 +2,7 @@
 #include "svm/svm.h"
 
 #include "cpu.h"
+#include "io_bitmap.h"
 #include "string.h"
 
 /*
@@ -65,10 +66,18 @@ bool svm_msrpm_passes(const uint8_t *msrpm, uint32_t msr, bool write)
 
 /*
  * IOPM (APM 15.10.1): one bit per port, 64 Ki ports in 8 KiB, plus the bits of a third
- * page that a multi-byte access starting near port 0xffff checks. Every port exits:
- * guests have no devices, only hypercalls.
+ * page that a multi-byte access starting near port 0xffff checks. The shared map lets no
+ * port through: unprivileged guests have no devices, only hypercalls.
  */
 void svm_iopm_build(uint8_t *iopm)
 {
 	memset(iopm, 0xff, SVM_IOPM_SIZE);
 }
+
+#ifndef KEEL_HOST_TEST
+struct io_bitmap *svm_io_bitmap_create(void)
+{
+	/* All three pages set: the third stays so, whatever io_allow does to the first two. */
+	return io_bitmap_alloc(SVM_IOPM_ORDER, SVM_IOPM_SIZE);
+}
+#endif

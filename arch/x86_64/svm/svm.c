@@ -3,6 +3,7 @@
 
 #include "cpu.h"
 #include "frame.h"
+#include "io_bitmap.h"
 #include "keel/abi.h"
 #include "log.h"
 #include "percpu.h"
@@ -142,4 +143,7 @@ const struct virt_ops svm_ops = {
 	.p2m_unmap = npt_unmap,
 	.p2m_destroy = npt_destroy,
 	.p2m_flush = svm_p2m_flush,
+	.io_bitmap_create = svm_io_bitmap_create,
+	.io_bitmap_destroy = io_bitmap_free,
+	.io_allow = io_bitmap_allow,
 };

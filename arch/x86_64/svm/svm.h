@@ -54,6 +54,8 @@ extern paddr_t svm_msrpm_pa, svm_iopm_pa;
 void svm_msrpm_build(uint8_t *msrpm);
 /* Fills an IOPM that intercepts every port. */
 void svm_iopm_build(uint8_t *iopm);
+/* A domain's own IOPM (io_bitmap.h), every port intercepted until io_allow. */
+struct io_bitmap *svm_io_bitmap_create(void);
 /* Whether an MSRPM lets the guest read/write the MSR without an exit (for checks and tests). */
 bool svm_msrpm_passes(const uint8_t *msrpm, uint32_t msr, bool write);
 
@@ -64,7 +66,8 @@ void svm_world_switch(paddr_t vmcb_pa, struct vcpu_regs *regs, paddr_t host_stat
 void svm_decode_exit(const struct vmcb *vmcb, const struct svm_caps *caps, struct virt_exit *exit);
 
 /* VMCB allocation and setup (vmcb.c). */
-struct vcpu_arch *svm_vcpu_create(const struct vcpu_boot_state *boot, const struct p2m *p2m, uint16_t asid);
+struct vcpu_arch *svm_vcpu_create(const struct vcpu_boot_state *boot, const struct p2m *p2m,
+				  const struct io_bitmap *io, uint16_t asid);
 void svm_vcpu_destroy(struct vcpu_arch *va);
 
 /* Entering the guest and the TLB policy (vcpu_run.c). */

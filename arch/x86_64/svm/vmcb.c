@@ -5,6 +5,7 @@
 #include "frame.h"
 #include "heap.h"
 #include "log.h"
+#include "io_bitmap.h"
 #include "string.h"
 
 #define PAT_DEFAULT  0x0007040600070406ull   /* the power-on PAT: WB, WT, UC-, UC twice */
@@ -63,12 +64,13 @@ static uint32_t usable_asid(uint16_t asid)
 	return 1 + (uint32_t)asid % usable;
 }
 
-static void fill_control(struct vmcb_control *c, const struct p2m *p2m, uint16_t asid)
+static void fill_control(struct vmcb_control *c, const struct p2m *p2m, const struct io_bitmap *io,
+			 uint16_t asid)
 {
 	c->intercept_misc1 = GUEST_INTERCEPT1;
 	c->intercept_misc2 = GUEST_INTERCEPT2;
 	c->intercept_exceptions = GUEST_INTERCEPT_EXCEPTIONS;
-	c->iopm_base_pa = svm_iopm_pa;
+	c->iopm_base_pa = io ? io->pa : svm_iopm_pa;
 	c->msrpm_base_pa = svm_msrpm_pa;
 	c->guest_asid = usable_asid(asid);
 	c->tlb_control = SVM_TLB_FLUSH_ALL;   /* first run; vcpu_run.c decides from then on */
@@ -107,7 +109,8 @@ static void fill_save(struct vmcb_save *s, const struct vcpu_boot_state *boot)
 	s->rflags = RFLAGS_FIXED;
 }
 
-struct vcpu_arch *svm_vcpu_create(const struct vcpu_boot_state *boot, const struct p2m *p2m, uint16_t asid)
+struct vcpu_arch *svm_vcpu_create(const struct vcpu_boot_state *boot, const struct p2m *p2m,
+				  const struct io_bitmap *io, uint16_t asid)
 {
 	struct vcpu_arch *va = kzalloc(sizeof *va);
 	if (!va)
@@ -122,7 +125,7 @@ struct vcpu_arch *svm_vcpu_create(const struct vcpu_boot_state *boot, const stru
 	va->flushed_gen = 0;
 	va->last_cpu = -1;
 
-	fill_control(&va->vmcb->control, p2m, asid);
+	fill_control(&va->vmcb->control, p2m, io, asid);
 	fill_save(&va->vmcb->save, boot);
 	if (va->vmcb->control.guest_asid != asid)
 		pr_debug("svm: vCPU asid %u runs as hardware ASID %u\n", asid, va->vmcb->control.guest_asid);

@@ -6,6 +6,7 @@
 #include "frame.h"
 #include "gdt.h"
 #include "heap.h"
+#include "io_bitmap.h"
 #include "irq.h"
 #include "log.h"
 #include "paging.h"
@@ -144,7 +145,8 @@ static void write_guest_state(struct vmcs_writer *w, const struct vcpu_boot_stat
 	put(w, VMCS_LINK_POINTER, ~0ull);
 }
 
-static void write_controls(struct vmcs_writer *w, const struct p2m *p2m, uint16_t vpid)
+static void write_controls(struct vmcs_writer *w, const struct p2m *p2m, const struct io_bitmap *io,
+			   uint16_t vpid)
 {
 	uint32_t proc2 = vmx_config.proc2;
 	/* VPID 0 belongs to the host: a vCPU without its own runs untagged. */
@@ -166,12 +168,16 @@ static void write_controls(struct vmcs_writer *w, const struct p2m *p2m, uint16_
 	put(w, VMCS_ENTRY_MSR_LOAD_COUNT, 0);
 	put(w, VMCS_ENTRY_INTERRUPTION_INFO, 0);
 	put(w, VMCS_MSR_BITMAP, vmx_msr_bitmap);
+	paddr_t io_pa = (io ? io : vmx_io_intercept_all)->pa;
+	put(w, VMCS_IO_BITMAP_A, io_pa);
+	put(w, VMCS_IO_BITMAP_B, io_pa + PAGE_SIZE);
 	put(w, VMCS_EPT_POINTER, ept_pointer(p2m));
 	if (vpid)
 		put(w, VMCS_VPID, vpid);
 }
 
-struct vcpu_arch *vmx_vcpu_create(const struct vcpu_boot_state *boot, const struct p2m *p2m, uint16_t asid)
+struct vcpu_arch *vmx_vcpu_create(const struct vcpu_boot_state *boot, const struct p2m *p2m,
+				  const struct io_bitmap *io, uint16_t asid)
 {
 	struct vcpu_arch *va = kzalloc(sizeof(*va));
 	if (!va)
@@ -192,7 +198,7 @@ struct vcpu_arch *vmx_vcpu_create(const struct vcpu_boot_state *boot, const stru
 	struct vmcs_writer w = { .ok = true };
 	bool loaded = vmclear(va->vmcs) && vmptrld(va->vmcs);
 	if (loaded) {
-		write_controls(&w, p2m, va->vpid);
+		write_controls(&w, p2m, io, va->vpid);
 		write_guest_state(&w, boot);
 		write_host_state(&w);
 		/*

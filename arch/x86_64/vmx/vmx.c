@@ -5,6 +5,7 @@
 #include "cpu.h"
 #include "ept.h"
 #include "frame.h"
+#include "io_bitmap.h"
 #include "keel/abi.h"
 #include "log.h"
 #include "percpu.h"
@@ -17,6 +18,7 @@ struct vmx_config vmx_config;
 uint32_t vmx_preemption_ticks;
 struct vmx_caps vmx_caps;
 paddr_t vmx_msr_bitmap;
+struct io_bitmap *vmx_io_intercept_all;
 struct vmx_cpu vmx_cpus[MAX_CPUS];
 
 static spinlock_t setup_lock = SPINLOCK_INIT;
@@ -58,6 +60,12 @@ static paddr_t msr_bitmap_create(void)
 	for (unsigned int i = 0; i < sizeof(passthrough_msrs) / sizeof(passthrough_msrs[0]); i++)
 		msr_bitmap_allow(bitmap, passthrough_msrs[i]);
 	return pa;
+}
+
+/* Bitmap A (ports 0-0x7fff) and B (0x8000-0xffff) in two contiguous pages, all intercepted. */
+struct io_bitmap *vmx_io_bitmap_create(void)
+{
+	return io_bitmap_alloc(1, 2 * PAGE_SIZE);
 }
 
 static void read_caps(struct vmx_caps *c)
@@ -125,7 +133,8 @@ static int setup_shared(const struct vmx_caps *caps, const struct vmx_config *cf
 	spin_lock(&setup_lock);
 	if (!setup_done) {
 		vmx_msr_bitmap = msr_bitmap_create();
-		if (vmx_msr_bitmap == FRAME_NONE) {
+		vmx_io_intercept_all = vmx_io_bitmap_create();
+		if (vmx_msr_bitmap == FRAME_NONE || !vmx_io_intercept_all) {
 			err = -KEEL_ENOMEM;
 		} else {
 			vmx_caps = *caps;
@@ -228,4 +237,7 @@ const struct virt_ops vmx_ops = {
 	.p2m_unmap = ept_unmap,
 	.p2m_destroy = vmx_p2m_destroy,
 	.p2m_flush = vmx_p2m_flush,
+	.io_bitmap_create = vmx_io_bitmap_create,
+	.io_bitmap_destroy = io_bitmap_free,
+	.io_allow = io_bitmap_allow,
 };

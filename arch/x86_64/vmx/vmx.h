@@ -20,6 +20,9 @@ extern struct vmx_caps vmx_caps;
 
 /* The one MSR bitmap every VMCS points at: everything intercepted but the MSRs listed in vmx.c. */
 extern paddr_t vmx_msr_bitmap;
+/* I/O bitmaps A and B (contiguous, SDM 24.6.4) that intercept every port: what domUs get. */
+extern struct io_bitmap *vmx_io_intercept_all;
+struct io_bitmap *vmx_io_bitmap_create(void);
 
 /* The MSRs a guest reaches directly that the VMCS does not switch: see vmx_switch_syscall_msrs(). */
 struct vmx_syscall_msrs {
@@ -81,7 +84,8 @@ struct vmx_cpu {
 extern struct vmx_cpu vmx_cpus[MAX_CPUS];
 
 /* vmcs.c */
-struct vcpu_arch *vmx_vcpu_create(const struct vcpu_boot_state *boot, const struct p2m *p2m, uint16_t asid);
+struct vcpu_arch *vmx_vcpu_create(const struct vcpu_boot_state *boot, const struct p2m *p2m,
+				  const struct io_bitmap *io, uint16_t asid);
 void vmx_vcpu_destroy(struct vcpu_arch *va);
 /* Host fields that differ between CPUs (GS base, TSS, GDT); after the VMCS becomes current here. */
 void vmcs_write_host_cpu_state(void);

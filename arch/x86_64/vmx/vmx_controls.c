@@ -23,7 +23,8 @@ static const struct vmx_control_request pin_request = {
 };
 
 static const struct vmx_control_request proc_request = {
-	.required = PROC_HLT_EXITING | PROC_UNCONDITIONAL_IO_EXITING | PROC_USE_MSR_BITMAPS |
+	/* I/O bitmaps, not unconditional I/O exiting: dom0 reaches its devices' ports directly. */
+	.required = PROC_HLT_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS |
 		    PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING | PROC_ACTIVATE_SECONDARY,
 	.unwanted = PROC_CR3_LOAD_EXITING | PROC_CR3_STORE_EXITING | PROC_INVLPG_EXITING,
 };
