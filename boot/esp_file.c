@@ -1,5 +1,7 @@
-/* esp_file.c: whole-file reads through the Simple File System protocol of the loader's own device. */
+/* esp_file.c: whole-file reads and directory listings through the Simple File System protocol of the loader's own device. */
 #include "esp_file.h"
+
+#include <stdbool.h>
 
 #include "console.h"
 #include "string.h"
@@ -37,7 +39,9 @@ EFI_STATUS esp_open_root(EFI_HANDLE image, EFI_BOOT_SERVICES *bs, EFI_FILE_HANDL
 	return EFI_SUCCESS;
 }
 
-static EFI_STATUS open_file(EFI_FILE_HANDLE root, const char *path, EFI_FILE_HANDLE *file)
+/* what ("file", "directory") only words the error. */
+static EFI_STATUS open_path(EFI_FILE_HANDLE root, const char *path, const char *what,
+                            EFI_FILE_HANDLE *file)
 {
 	CHAR16 path16[PATH16_MAX];
 	size_t len = strlen(path);
@@ -50,20 +54,22 @@ static EFI_STATUS open_file(EFI_FILE_HANDLE root, const char *path, EFI_FILE_HAN
 
 	EFI_STATUS status = root->Open(root, file, path16, EFI_FILE_MODE_READ, 0);
 	if (status == EFI_NOT_FOUND)
-		boot_error("%s: file not found", path);
+		boot_error("%s: %s not found", path, what);
 	else if (EFI_ERROR(status))
 		boot_error("%s: cannot open (%s 0x%llx)", path, efi_status_name(status),
 		           (unsigned long long)status);
 	return status;
 }
 
+/* EFI_FILE_INFO ends in the file name: leave room for a long one. */
+union file_info_buffer {
+	EFI_FILE_INFO info;
+	uint8_t bytes[sizeof(EFI_FILE_INFO) + PATH16_MAX * sizeof(CHAR16)];
+};
+
 static EFI_STATUS file_size(EFI_FILE_HANDLE file, const char *path, uint64_t *size)
 {
-	/* EFI_FILE_INFO ends in the file name: leave room for a long one. */
-	union {
-		EFI_FILE_INFO info;
-		uint8_t bytes[sizeof(EFI_FILE_INFO) + PATH16_MAX * sizeof(CHAR16)];
-	} buffer;
+	union file_info_buffer buffer;
 	UINTN buffer_size = sizeof buffer;
 	EFI_STATUS status = file->GetInfo(file, &file_info_guid, &buffer_size, &buffer);
 	if (EFI_ERROR(status)) {
@@ -132,7 +138,7 @@ EFI_STATUS esp_read_file(EFI_BOOT_SERVICES *bs, EFI_FILE_HANDLE root, const char
 	*size = 0;
 
 	EFI_FILE_HANDLE file = NULL;
-	EFI_STATUS status = open_file(root, path, &file);
+	EFI_STATUS status = open_path(root, path, "file", &file);
 	if (EFI_ERROR(status))
 		return status;
 
@@ -168,5 +174,63 @@ EFI_STATUS esp_read_file(EFI_BOOT_SERVICES *bs, EFI_FILE_HANDLE root, const char
 		*data = buffer;
 		*size = bytes;
 	}
+	return status;
+}
+
+/* UCS-2 to ASCII for names the loader passes on; what ASCII lacks becomes '?', which paths refuse. */
+static void name_to_ascii(const CHAR16 *name, char *out, size_t out_size)
+{
+	size_t i = 0;
+	for (; name[i] && i + 1 < out_size; i++)
+		out[i] = (name[i] >= 0x20 && name[i] < 0x7f) ? (char)name[i] : '?';
+	out[i] = '\0';
+}
+
+static bool is_dot_entry(const CHAR16 *name)
+{
+	return name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0));
+}
+
+EFI_STATUS esp_list_dir(EFI_FILE_HANDLE root, const char *path, struct dir_file *files,
+                        unsigned max_files, unsigned *stored, unsigned *found)
+{
+	*stored = 0;
+	*found = 0;
+	EFI_FILE_HANDLE dir = NULL;
+	EFI_STATUS status = open_path(root, path, "directory", &dir);
+	if (EFI_ERROR(status))
+		return status;
+
+	union file_info_buffer buffer;
+	UINTN size = sizeof buffer;
+	status = dir->GetInfo(dir, &file_info_guid, &size, &buffer);
+	if (EFI_ERROR(status)) {
+		boot_error("%s: cannot query (%s 0x%llx)", path, efi_status_name(status),
+		           (unsigned long long)status);
+	} else if (!(buffer.info.Attribute & EFI_FILE_DIRECTORY)) {
+		boot_error("%s: not a directory", path);
+		status = EFI_INVALID_PARAMETER;
+	}
+	/* Reading a directory yields one EFI_FILE_INFO per call and 0 bytes at the end. */
+	while (!EFI_ERROR(status)) {
+		size = sizeof buffer;
+		status = dir->Read(dir, &size, &buffer);
+		if (EFI_ERROR(status)) {
+			boot_error("%s: cannot list (%s 0x%llx)", path, efi_status_name(status),
+			           (unsigned long long)status);
+			break;
+		}
+		if (size == 0)
+			break;
+		if ((buffer.info.Attribute & EFI_FILE_DIRECTORY) || is_dot_entry(buffer.info.FileName))
+			continue;
+		(*found)++;
+		if (*stored < max_files) {
+			struct dir_file *f = &files[(*stored)++];
+			name_to_ascii(buffer.info.FileName, f->name, sizeof f->name);
+			f->size = buffer.info.FileSize;
+		}
+	}
+	dir->Close(dir);
 	return status;
 }

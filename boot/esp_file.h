@@ -1,9 +1,11 @@
-/* esp_file.h: reading whole files from the EFI system partition the loader itself came from. */
+/* esp_file.h: reading whole files and listing directories on the EFI system partition the loader came from. */
 #ifndef KEEL_BOOT_ESP_FILE_H
 #define KEEL_BOOT_ESP_FILE_H
 
 #include <efi.h>
 #include <stdint.h>
+
+#include "dir_modules.h"
 
 /* Where a file's bytes go: pool memory (freed later) or whole EfiLoaderData pages (kept). */
 enum esp_placement {
@@ -26,5 +28,14 @@ EFI_STATUS esp_read_file(EFI_BOOT_SERVICES *bs, EFI_FILE_HANDLE root, const char
 
 /* Gives back memory esp_read_file returned. */
 void esp_free_file(EFI_BOOT_SERVICES *bs, enum esp_placement placement, void *data, uint64_t size);
+
+/*
+ * Lists the regular files (not subdirectories) of the directory at path:
+ * their names and sizes go to files[0 .. *stored), at most max_files of them;
+ * *found counts them all. Prints its own error ("<path>: directory not found",
+ * "<path>: not a directory", ...) and returns it.
+ */
+EFI_STATUS esp_list_dir(EFI_FILE_HANDLE root, const char *path, struct dir_file *files,
+                        unsigned max_files, unsigned *stored, unsigned *found);
 
 #endif

@@ -48,9 +48,17 @@ static EFI_STATUS load_config(EFI_BOOT_SERVICES *bs, EFI_FILE_HANDLE root)
 		boot_error("%s %s", CONFIG_PATH, why);
 		return EFI_LOAD_ERROR;
 	}
-	boot_log("config %s: hypervisor %s, %u module(s)", CONFIG_PATH, config.hypervisor,
-	         config.module_count);
-	return EFI_SUCCESS;
+	/* dom0 reads 'autostart' (and whatever else it wants) from keel.cfg itself. */
+	if (config_add_self_for_dom0(&config, why, sizeof why)) {
+		boot_error("%s %s", CONFIG_PATH, why);
+		return EFI_LOAD_ERROR;
+	}
+	if (config.autostart_count && !config.dom0_set)
+		boot_log("autostart lists %u domain(s), but only dom0 starts them and there is no "
+		         "'dom0 =' line", config.autostart_count);
+	boot_log("config %s: hypervisor %s, %u module(s), %u module_dir(s)", CONFIG_PATH,
+	         config.hypervisor, config.module_count, config.module_dir_count);
+	return modules_add_dirs(root, &config);
 }
 
 static bool cpu_has_nx(void)

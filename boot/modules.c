@@ -1,7 +1,8 @@
-/* modules.c: each configured module becomes a page-aligned copy of its file plus a boot_module record. */
+/* modules.c: each configured module (module_dir files included) becomes a page-aligned copy plus a boot_module record. */
 #include "modules.h"
 
 #include "console.h"
+#include "dir_modules.h"
 #include "esp_file.h"
 #include "string.h"
 
@@ -39,6 +40,30 @@ EFI_STATUS modules_load(EFI_BOOT_SERVICES *bs, EFI_FILE_HANDLE root,
 		boot_log("%s %s: %llu bytes at 0x%llx%s%s", kind_name(m->kind), m->name,
 		         (unsigned long long)m->size, (unsigned long long)m->base,
 		         m->cmdline[0] ? ", args: " : "", m->cmdline);
+	}
+	return EFI_SUCCESS;
+}
+
+/* One directory's listing at a time; static to keep it off the firmware's small stack. */
+static struct dir_file listing[BOOT_MODULES_MAX];
+
+EFI_STATUS modules_add_dirs(EFI_FILE_HANDLE root, struct boot_config *config)
+{
+	uint64_t total_bytes = 0;
+	for (unsigned i = 0; i < config->module_dir_count; i++) {
+		const char *dir = config->module_dirs[i];
+		unsigned stored = 0, found = 0;
+		EFI_STATUS status = esp_list_dir(root, dir, listing, BOOT_MODULES_MAX, &stored, &found);
+		if (EFI_ERROR(status))
+			return status;
+		char why[200];
+		int added = dir_modules_add(config, dir, listing, stored, found, &total_bytes, why,
+		                            sizeof why);
+		if (added < 0) {
+			boot_error("%s", why);
+			return EFI_LOAD_ERROR;
+		}
+		boot_log("module_dir %s: %u file(s), %d new module(s)", dir, found, added);
 	}
 	return EFI_SUCCESS;
 }

@@ -170,3 +170,69 @@ int cfg_parse(const char *text, size_t len, char *line_buf, size_t line_buf_size
 	}
 	return 0;
 }
+
+static bool is_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '-';
+}
+
+/* True when the name of len bytes at name occurs among the words of list before stop. */
+static bool listed_before(const char *list, const char *stop, const char *name, size_t len)
+{
+	const char *p = list;
+	while (p < stop) {
+		while (p < stop && is_blank(*p))
+			p++;
+		const char *word = p;
+		while (p < stop && !is_blank(*p))
+			p++;
+		if ((size_t)(p - word) == len && p > word && memcmp(word, name, len) == 0)
+			return true;
+	}
+	return false;
+}
+
+int cfg_check_name_list(const char *value, unsigned max_count, size_t max_len,
+                        char *why, size_t why_size)
+{
+	unsigned count = 0;
+	const char *p = value;
+	for (;;) {
+		while (is_blank(*p))
+			p++;
+		if (*p == '\0')
+			break;
+		const char *name = p;
+		while (*p && !is_blank(*p))
+			p++;
+		size_t len = (size_t)(p - name);
+		for (size_t i = 0; i < len; i++) {
+			if (!is_name_char(name[i])) {
+				char shown[8];
+				describe_char(shown, sizeof shown, name[i]);
+				fmt_snprintf(why, why_size, "bad character %s in name '%.*s' (allowed: A-Z a-z 0-9 _ -)",
+				             shown, (int)len, name);
+				return -1;
+			}
+		}
+		if (len > max_len) {
+			fmt_snprintf(why, why_size, "name '%.*s' too long (max %zu characters)",
+			             (int)len, name, max_len);
+			return -1;
+		}
+		if (listed_before(value, name, name, len)) {
+			fmt_snprintf(why, why_size, "name '%.*s' listed twice", (int)len, name);
+			return -1;
+		}
+		if (++count > max_count) {
+			fmt_snprintf(why, why_size, "too many names (max %u)", max_count);
+			return -1;
+		}
+	}
+	if (count == 0) {
+		fmt_snprintf(why, why_size, "no names given");
+		return -1;
+	}
+	return (int)count;
+}

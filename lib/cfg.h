@@ -35,4 +35,13 @@ typedef int (*cfg_entry_fn)(void *ctx, const char *key, const char *value,
 int cfg_parse(const char *text, size_t len, char *line_buf, size_t line_buf_size,
               cfg_entry_fn on_entry, void *ctx, char *error, size_t error_size);
 
+/*
+ * Checks a value that lists names separated by blanks ('hello counter'), as
+ * domain names in an 'autostart' entry: each name is [A-Za-z0-9_-]+ and at
+ * most max_len characters, there are 1..max_count of them, none twice.
+ * Returns how many there are, or -1 with a short reason in why.
+ */
+int cfg_check_name_list(const char *value, unsigned max_count, size_t max_len,
+                        char *why, size_t why_size);
+
 #endif

@@ -25,7 +25,7 @@
 
 #define BOOT_CMDLINE_MAX    256
 #define BOOT_NAME_MAX       64
-#define BOOT_MODULES_MAX    32
+#define BOOT_MODULES_MAX    64        /* room for a module_dir of guest images and configs */
 #define BOOT_MEMMAP_MAX     512
 
 /* Memory-map types. The loader translates the UEFI map into these. */
