@@ -1,6 +1,7 @@
 # guests.mk: builds the example and test guests (guests/) into build/guests/NAME.elf and ships them in \keel\guests\.
 #
 # guests/hello/*.c            -> build/guests/hello.elf
+# guests/counter/*.c          -> build/guests/counter.elf (the interactive-console demo)
 # guests/tests/NAME.c         -> build/guests/xtf-NAME.elf (one XTF-style test per guest)
 # Every guest links the runtime (guests/lib) and the shared lib/fmt.c and lib/string.c;
 # --gc-sections drops what a guest does not use. Test guests also link the XTF framework
@@ -26,7 +27,7 @@ GUEST_RUNTIME_OBJS := $(patsubst %,$(GUEST_DIR)/obj/%.o,$(GUEST_RUNTIME_SRCS))
 $(GUEST_DIR)/obj/guests/lib/trap.c.o: GUEST_CFLAGS += -mgeneral-regs-only
 
 GUEST_TESTS := $(patsubst guests/tests/%.c,%,$(wildcard guests/tests/*.c))
-GUEST_ELFS  := $(GUEST_DIR)/hello.elf $(patsubst %,$(GUEST_DIR)/xtf-%.elf,$(GUEST_TESTS))
+GUEST_ELFS  := $(GUEST_DIR)/hello.elf $(GUEST_DIR)/counter.elf $(patsubst %,$(GUEST_DIR)/xtf-%.elf,$(GUEST_TESTS))
 GUEST_OBJS  := $(GUEST_RUNTIME_OBJS)
 
 $(GUEST_DIR)/obj/%.c.o: %.c
@@ -48,6 +49,7 @@ $(1): $(patsubst %,$(GUEST_DIR)/obj/%.o,$(2)) $(GUEST_RUNTIME_OBJS) $(GUEST_LD)
 		-T $(GUEST_LD) -o $$@ $(patsubst %,$(GUEST_DIR)/obj/%.o,$(2)) $(GUEST_RUNTIME_OBJS)
 endef
 $(eval $(call guest_elf,$(GUEST_DIR)/hello.elf,$(wildcard guests/hello/*.c)))
+$(eval $(call guest_elf,$(GUEST_DIR)/counter.elf,$(wildcard guests/counter/*.c)))
 $(foreach t,$(GUEST_TESTS),$(eval $(call guest_elf,$(GUEST_DIR)/xtf-$(t).elf,guests/tests/$(t).c $(GUEST_XTF_SRCS))))
 include guests/testctl/testctl.mk
 

@@ -1,7 +1,10 @@
 /* builder.c: a privileged guest's domain builder: validate the ELF, create, populate, copy, start vCPU 0. */
 #include "builder.h"
 
+#include <stdbool.h>
+
 #include <keel/domctl.h>
+#include <keel/grant_table.h>
 
 #include "control.h"
 #include "elf64.h"
@@ -12,15 +15,34 @@
 
 static uint8_t *const window = (uint8_t *)(uintptr_t)KEEL_FOREIGN_WINDOW_BASE;
 static const struct keel_start_info *self;
+static uint64_t next_free;   /* where the next page-table page for a window comes from */
+static bool grant_window_mapped;
+
+/* A window is guest-physical address space; our page tables must map it to be usable. */
+static int map_window(uint64_t base, uint64_t size)
+{
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE_2M)
+		if (paging_map_2m(base + off, base + off, &next_free))
+			return -1;
+	return 0;
+}
 
 int builder_init(const struct keel_start_info *si)
 {
-	/* The window is guest-physical address space; our page tables must map it to be usable. */
-	uint64_t next_free = si->first_free_gpa;
-	for (uint64_t off = 0; off < KEEL_FOREIGN_WINDOW_SIZE; off += PAGE_SIZE_2M)
-		if (paging_map_2m(KEEL_FOREIGN_WINDOW_BASE + off, KEEL_FOREIGN_WINDOW_BASE + off, &next_free))
-			return -1;
+	next_free = si->first_free_gpa;
+	if (map_window(KEEL_FOREIGN_WINDOW_BASE, KEEL_FOREIGN_WINDOW_SIZE))
+		return -1;
 	self = si;
+	return 0;
+}
+
+int builder_map_grant_window(void)
+{
+	if (!self)
+		return -1;
+	if (!grant_window_mapped && map_window(KEEL_GRANT_WINDOW_BASE, KEEL_GRANT_WINDOW_SIZE))
+		return -1;
+	grant_window_mapped = true;
 	return 0;
 }
 
@@ -37,18 +59,24 @@ void builder_unmap(uint32_t domid)
 }
 
 static void write_start_info(uint8_t *ram, const struct builder_params *p, const struct guest_layout *l,
-			     uint32_t domid)
+			     const struct builder_result *r)
 {
 	const struct guest_identity id = {
-		.domid = domid, .nr_vcpus = p->nr_vcpus, .abi_version = (uint32_t)keel_version(),
+		.domid = r->domid, .nr_vcpus = p->nr_vcpus, .abi_version = (uint32_t)keel_version(),
 		.nr_pages = p->memory_bytes / PAGE_SIZE_4K, .name = p->name, .cmdline = p->cmdline,
 	};
-	guest_layout_start_info(l, &id, (struct keel_start_info *)(ram + l->start_info));
+	struct keel_start_info *si = (struct keel_start_info *)(ram + l->start_info);
+	guest_layout_start_info(l, &id, si);
+	si->devices[0] = (struct keel_device){
+		.type = KEEL_DEVICE_CONSOLE, .backend_domid = self->domid, .port = r->console_port, .index = 0,
+		.ring_gpa = r->console_gpa,
+	};
+	si->nr_devices = 1;
 }
 
 /* Everything the domain needs at entry, written through the window (RAM arrives zeroed). */
 static void write_domain(uint8_t *ram, const struct builder_params *p, const struct elf64_image *img,
-			 const struct guest_layout *l, uint32_t domid)
+			 const struct guest_layout *l, const struct builder_result *r)
 {
 	for (unsigned int i = 0; i < img->segment_count; i++) {
 		const struct elf64_segment *s = &img->segments[i];
@@ -57,7 +85,7 @@ static void write_domain(uint8_t *ram, const struct builder_params *p, const str
 	for (uint64_t i = 0; i < l->pt_pages; i++)
 		guest_layout_page_table(l, p->memory_bytes, i, (uint64_t *)(ram + l->page_tables + i * PAGE_SIZE_4K));
 	memcpy(ram + l->gdt, guest_layout_gdt, sizeof(guest_layout_gdt));
-	write_start_info(ram, p, l, domid);
+	write_start_info(ram, p, l, r);
 }
 
 static long fail(long rc, char *error, size_t size, const char *step, uint32_t domid)
@@ -68,7 +96,20 @@ static long fail(long rc, char *error, size_t size, const char *step, uint32_t d
 	return rc < 0 ? rc : -KEEL_EINVAL;
 }
 
-long builder_build(const struct builder_params *p, uint32_t *domid, char *error, size_t error_size)
+/* The console page and its port: made while the domain is BUILDING, served by this domain. */
+static long make_console(struct builder_result *r)
+{
+	struct keel_domctl op = { .cmd = KEEL_DOMCTL_DEVICE_CHANNEL, .domid = r->domid };
+	op.u.device_channel.gpa = r->console_gpa;
+	long rc = keel_domctl(&op);
+	if (!rc) {
+		r->console_ref = op.u.device_channel.ref;
+		r->console_port = op.u.device_channel.port;
+	}
+	return rc;
+}
+
+long builder_build(const struct builder_params *p, struct builder_result *out, char *error, size_t error_size)
 {
 	struct elf64_image img;
 	struct guest_layout l;
@@ -84,20 +125,26 @@ long builder_build(const struct builder_params *p, uint32_t *domid, char *error,
 		fmt_snprintf(error, error_size, "bad ELF image: %s", why);
 		return -KEEL_EINVAL;
 	}
-	if (guest_layout_plan(img.vaddr_high, p->memory_bytes, 0, &l))
+	/* The console page is the top page of RAM: the boot pages must end below it. */
+	struct builder_result r = { .console_gpa = p->memory_bytes - PAGE_SIZE_4K };
+	if (guest_layout_plan(img.vaddr_high, p->memory_bytes, 0, &l) || l.first_free > r.console_gpa)
 		return fail(-KEEL_ENOMEM, error, error_size, "layout (memory too small)", ~0u);
 
 	uint32_t id;
 	long rc = domctl_create(p->name, pages, p->nr_vcpus, &id);
 	if (rc)
 		return fail(rc, error, error_size, "CREATE", ~0u);
+	r.domid = id;
 	rc = domctl_populate(id, pages);
 	if (rc)
 		return fail(rc, error, error_size, "POPULATE", id);
+	rc = make_console(&r);
+	if (rc)
+		return fail(rc, error, error_size, "DEVICE_CHANNEL (console)", id);
 	uint8_t *ram = builder_map(id, 0, pages);
 	if (!ram)
 		return fail(-KEEL_EINVAL, error, error_size, "MAP_FOREIGN", id);
-	write_domain(ram, p, &img, &l, id);
+	write_domain(ram, p, &img, &l, &r);
 	builder_unmap(id);
 
 	struct keel_vcpu_context ctx = {
@@ -106,7 +153,7 @@ long builder_build(const struct builder_params *p, uint32_t *domid, char *error,
 	rc = domctl_set_vcpu_context(id, 0, &ctx);
 	if (rc)
 		return fail(rc, error, error_size, "SET_VCPU_CONTEXT", id);
-	*domid = id;
+	*out = r;
 	return 0;
 }
 

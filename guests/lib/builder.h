@@ -16,16 +16,35 @@ struct builder_params {
 	const char *cmdline;
 };
 
+/* What builder_build made: the domain, and its console device for the backend (dom0) to serve. */
+struct builder_result {
+	uint32_t domid;
+	uint32_t console_ref;     /* the guest's grant of its console page to this domain: MAP it */
+	uint32_t console_port;    /* the guest's port, unbound for this domain: BIND_INTERDOMAIN it */
+	uint32_t pad;
+	uint64_t console_gpa;     /* where the page is in the guest (the top page of its RAM) */
+};
+
 /* Maps the foreign window into this domain's page tables (once, before anything else here). 0 or -1. */
 int builder_init(const struct keel_start_info *si);
 
 /*
- * CREATE, POPULATE, MAP_FOREIGN to copy the segments and write start-info, page tables and
- * GDT exactly as kernel/domain_build.c does (lib/guest_layout.c), then SET_VCPU_CONTEXT for
- * vCPU 0. The domain is left BUILDING: UNPAUSE starts it. Returns 0 and *domid, or a negated
- * KEEL_E* with 'error' naming the step; a half-built domain is destroyed.
+ * Maps the grant window (grant_table.h) into this domain's page tables too, taking table
+ * pages from the same free memory as builder_init, so a backend can MAP its guests' device
+ * pages there. Needs builder_init first; later calls do nothing. 0 or -1.
  */
-long builder_build(const struct builder_params *p, uint32_t *domid, char *error, size_t error_size);
+int builder_map_grant_window(void);
+
+/*
+ * CREATE, POPULATE, then the console device: DEVICE_CHANNEL for the top page of the guest's
+ * RAM (listed in start-info's devices[] as KEEL_DEVICE_CONSOLE index 0, served by this
+ * domain), then MAP_FOREIGN to copy the segments and write start-info, page tables and GDT
+ * exactly as kernel/domain_build.c does (lib/guest_layout.c), then SET_VCPU_CONTEXT for
+ * vCPU 0. The domain is left BUILDING: the backend maps the console page and binds its port,
+ * then UNPAUSE starts it. Returns 0 and *out, or a negated KEEL_E* with 'error' naming the
+ * step; a half-built domain is destroyed.
+ */
+long builder_build(const struct builder_params *p, struct builder_result *out, char *error, size_t error_size);
 
 /* Maps 'pages' of a BUILDING domain's RAM from gpa into the window; returns where, or NULL. */
 void *builder_map(uint32_t domid, uint64_t gpa, uint64_t pages);

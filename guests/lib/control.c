@@ -50,6 +50,22 @@ long domctl_getinfo(uint32_t domid, struct keel_domctl_info *info)
 	return rc;
 }
 
+long domctl_getinfo_next(uint32_t from, uint32_t *domid, struct keel_domctl_info *info)
+{
+	struct keel_domctl op;
+	memset(&op, 0, sizeof(op));
+	op.cmd = KEEL_DOMCTL_GETINFO;
+	op.domid = from;
+	long rc = keel_domctl(&op);
+	if (rc == 0 && op.domid < from)
+		rc = -KEEL_EINVAL;   /* never goes backwards: a caller's walk must end */
+	if (rc == 0) {
+		*domid = op.domid;
+		*info = op.u.info;
+	}
+	return rc;
+}
+
 long domctl_map_foreign(uint32_t domid, uint64_t target_gpa, uint64_t local_gpa, uint64_t count)
 {
 	struct keel_domctl op;
@@ -113,6 +129,19 @@ long sysctl_physinfo(struct keel_sysctl_physinfo *info)
 	long rc = keel_sysctl(&op);
 	if (rc == 0)
 		*info = op.u.physinfo;
+	return rc;
+}
+
+long sysctl_read_log(uint64_t offset, void *buf, uint64_t *size)
+{
+	struct keel_sysctl op;
+	memset(&op, 0, sizeof(op));
+	op.cmd = KEEL_SYSCTL_READ_LOG;
+	op.u.read_log.buf = (uintptr_t)buf;
+	op.u.read_log.offset = offset;
+	op.u.read_log.size = *size;
+	long rc = keel_sysctl(&op);
+	*size = rc == 0 ? op.u.read_log.size : 0;
 	return rc;
 }
 

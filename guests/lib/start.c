@@ -26,6 +26,7 @@ void runtime_start(const struct keel_start_info *si)
 			(unsigned long long)si->magic);
 		keel_sched_shutdown(KEEL_SHUTDOWN_CRASH);
 	} else {
+		console_init(si);   /* a console device, if any, is used once events are up */
 		guest_main(si);
 		keel_sched_shutdown(KEEL_SHUTDOWN_POWEROFF);
 	}

@@ -14,6 +14,11 @@ const struct scenario scenarios[] = {
 	{ "pingpong",    sc_pingpong },
 	{ "grant_pair",  sc_grant_pair },
 	{ "grant_orphan", sc_grant_orphan },
+	{ "boot_modules", sc_boot_modules },
+	{ "console",     sc_console },
+	{ "physdev_ports", sc_physdev_ports },
+	{ "physdev_bind", sc_physdev_bind },
+	{ "physdev_irq", sc_physdev_irq },
 };
 
 const unsigned int scenario_count = sizeof(scenarios) / sizeof(scenarios[0]);

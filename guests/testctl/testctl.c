@@ -69,9 +69,12 @@ long tc_build(const char *module, const char *name, uint64_t memory_bytes, uint3
 		.memory_bytes = memory_bytes, .nr_vcpus = nr_vcpus, .cmdline = cmdline,
 	};
 	char error[120];
-	long rc = builder_build(&p, domid, error, sizeof(error));
+	struct builder_result built;
+	long rc = builder_build(&p, &built, error, sizeof(error));
 	if (rc)
 		tc_fail("building %s: %s", name, error);
+	else
+		*domid = built.domid;
 	return rc;
 }
 

@@ -34,6 +34,11 @@ void sc_fpu_exact(void);
 void sc_pingpong(void);
 void sc_grant_pair(void);
 void sc_grant_orphan(void);
+void sc_boot_modules(void);   /* prints the module list, for tests/e2e/test_loader_modules.py */
+void sc_console(void);
+void sc_physdev_ports(void);
+void sc_physdev_bind(void);
+void sc_physdev_irq(void);   /* claims COM1: prints its own verdict there, and must run last */
 
 /* This domain's start-info and the machine as it was at start-up. */
 extern const struct keel_start_info *tc_si;

@@ -1,7 +1,9 @@
-/* eperm.c (tc-eperm): an unprivileged domain tries every domctl and sysctl; each must be refused with -KEEL_EPERM. */
+/* eperm.c (tc-eperm): an unprivileged domain tries every domctl, sysctl and physdev_op; each must be refused with -KEEL_EPERM. */
 #include "console.h"
 #include "control.h"
 #include "guest.h"
+#include "insn_safe.h"
+#include "keel/physdev.h"
 #include "string.h"
 
 /* Far outside any mapping: a privileged caller would get -KEEL_EFAULT, we must still get EPERM. */
@@ -40,6 +42,21 @@ void guest_main(const struct keel_start_info *si)
 		sop.cmd = commands[i];
 		expect_eperm("sysctl cmd", commands[i], keel_sysctl(&sop));
 	}
+	/* physdev_op: dom0's devices. A well-formed BIND_IRQ of COM1's line, and every command. */
+	for (uint64_t cmd = 0; cmd < 4; cmd++) {
+		struct keel_physdev_bind_irq bind = { .irq = 4 };
+		expect_eperm("physdev_op cmd", (unsigned int)cmd, hypercall2(KEEL_HC_PHYSDEV_OP, cmd, (uintptr_t)&bind));
+	}
+	expect_eperm("physdev_op with an unmapped arg, cmd", 1,
+		     hypercall2(KEEL_HC_PHYSDEV_OP, KEEL_PHYSDEVOP_BIND_IRQ, UNMAPPED_GVA));
+	/* No port reaches a device: an access to a port dom0 may use still raises #GP here. */
+	trap_init(NULL);
+	uint8_t value = 0;
+	if (inb_safe(0x64, &value) != 13) {
+		gprintf("tc-eperm: inb from port 0x64 did not raise #GP\n");
+		failures++;
+	}
+
 	/* Privilege is checked before the argument is even read. */
 	expect_eperm("domctl with an unmapped op, cmd", 0, hypercall1(KEEL_HC_DOMCTL, UNMAPPED_GVA));
 	expect_eperm("sysctl with an unmapped op, cmd", 0, hypercall1(KEEL_HC_SYSCTL, UNMAPPED_GVA));
@@ -54,5 +71,5 @@ void guest_main(const struct keel_start_info *si)
 		gprintf("tc-eperm: %u unexpected answers\n", failures);
 		keel_sched_shutdown(KEEL_SHUTDOWN_CRASH);
 	}
-	gprintf("tc-eperm: every domctl and sysctl refused with EPERM\n");
+	gprintf("tc-eperm: every domctl, sysctl and physdev_op refused with EPERM\n");
 }

@@ -23,6 +23,7 @@
 #define SCAN_REFS    4
 #define PATTERN_A    0xa5u
 #define PATTERN_B    0x3cu
+#define COPIED_MARK  0x5au   /* b's first byte once b has copied a's page: a may end its grant */
 
 static uint8_t shared_page[4096] __attribute__((aligned(4096)));
 static uint8_t copy_target[4096] __attribute__((aligned(4096)));
@@ -116,10 +117,16 @@ static void role_a(const struct keel_start_info *si, uint64_t hold_ms, uint64_t 
 	if (rc)
 		fail("GRANT to b", rc);
 
+	/* b has not necessarily found our grant yet: END does not wait for a COPY in flight
+	 * (it refuses only while mapped), so keep b's page mapped until b says it copied. */
+	for (unsigned int spins = 0; page[0] != COPIED_MARK; spins++) {
+		if (spins > 2000000)
+			fail("b never reported its copy", 0);
+		keel_sched_yield();
+	}
 	if ((rc = grant_unmap(handle)))
 		fail("UNMAP", rc);
 	gprintf("tc-grants: a: b's page mapped, checked and written; ours granted as ref %u\n", ref);
-	/* Ending a grant b may still be copying from is fine: END only refuses while mapped. */
 	while ((rc = grant_end(ref)) == -KEEL_EBUSY)
 		keel_sched_yield();
 	if (rc)
@@ -170,6 +177,7 @@ static void role_b(uint32_t peer)
 		if (grant_copy(&bad, 1) == 0 && bad.status == 0)
 			fail("a copy into a's read-only grant succeeded", r);
 	}
+	*(volatile uint8_t *)shared_page = COPIED_MARK;   /* a still maps this page: tell it we are done */
 	while ((rc = grant_end(ref)) == -KEEL_EBUSY)
 		keel_sched_yield();   /* a unmaps when it is done */
 	if (rc)
