@@ -10,10 +10,12 @@ include tests/unit/build.mk
 include mk/esp.mk
 include mk/image.mk
 include mk/guests.mk
+include mk/newlib.mk
+include mk/dom0.mk
 include mk/debug.mk
 
 .PHONY: all deps run test clean
-all: $(HV_ELF) $(BOOT_EFI) $(GUEST_ELFS)
+all: $(HV_ELF) $(BOOT_EFI) $(GUEST_ELFS) $(DOM0_ELF)
 
 # Installs missing Debian packages; silent when everything is present.
 deps:

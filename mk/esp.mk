@@ -10,7 +10,7 @@ ESP_SIZE_MIB := 64
 ESP_MODULES ?=
 
 ESP_FILES := $(ESP_DIR)/EFI/BOOT/BOOTX64.EFI $(ESP_DIR)/keel/keel.elf $(ESP_DIR)/keel/keel.cfg \
-	$(addprefix $(ESP_DIR)/keel/,$(notdir $(ESP_MODULES)))
+	$(ESP_DIR)/keel/dom0.elf $(addprefix $(ESP_DIR)/keel/,$(notdir $(ESP_MODULES)))
 
 # \EFI\BOOT\BOOTX64.EFI is the removable-media path every UEFI firmware boots without a boot entry.
 $(ESP_DIR)/EFI/BOOT/BOOTX64.EFI: $(BOOT_EFI)
@@ -20,6 +20,12 @@ $(ESP_DIR)/EFI/BOOT/BOOTX64.EFI: $(BOOT_EFI)
 
 # Debug info only slows the loader down; symbols stay (for backtraces), gdb reads build/keel.elf.
 $(ESP_DIR)/keel/keel.elf: $(HV_ELF)
+	@mkdir -p $(dir $@)
+	@echo "  ESP     $@"
+	$(Q)$(OBJCOPY) --strip-debug $< $@
+
+# dom0 (mk/dom0.mk), which a keel.cfg line 'dom0 = \keel\dom0.elf' starts; stripped like the hypervisor.
+$(ESP_DIR)/keel/dom0.elf: $(BUILD)/dom0.elf
 	@mkdir -p $(dir $@)
 	@echo "  ESP     $@"
 	$(Q)$(OBJCOPY) --strip-debug $< $@
@@ -36,6 +42,21 @@ $(ESP_DIR)/keel/$(notdir $(1)): $(1)
 	$(Q)cp $$< $$@
 endef
 $(foreach m,$(ESP_MODULES),$(eval $(call esp_module,$(m))))
+
+# Domain configs (config/domains/NAME.cfg) go to \keel\domains\, which dom0 receives through a
+# 'module_dir = \keel\domains' line. The directory is made even with no config in it, so that line
+# never names a missing directory (the loader stops on one). The directory itself is a prerequisite
+# of the images: when a config appears in it or goes, its time changes and they are packed again.
+ESP_DOMAIN_DIR := $(ESP_DIR)/keel/domains
+ESP_DOMAINS := $(patsubst config/domains/%,$(ESP_DOMAIN_DIR)/%,$(wildcard config/domains/*.cfg))
+ESP_FILES += $(ESP_DOMAINS) $(ESP_DOMAIN_DIR)
+
+$(ESP_DOMAIN_DIR):
+	$(Q)mkdir -p $@
+
+$(ESP_DOMAIN_DIR)/%.cfg: config/domains/%.cfg | $(ESP_DOMAIN_DIR)
+	@echo "  ESP     $@"
+	$(Q)cp $< $@
 
 $(ESP_IMG): $(ESP_FILES) tools/mkfatimg.sh
 	@echo "  FAT     $@"

@@ -2,9 +2,10 @@
 # deps.sh: installs the Debian packages Keel needs to build, run and test; silent when all are present.
 set -eu
 
-# Toolchain, UEFI loader, emulators (QEMU for SVM, Bochs for VMX), disk images, unit tests, dom0's libc.
+# Toolchain, UEFI loader, emulators (QEMU for SVM, Bochs for VMX), disk images, unit tests,
+# dom0's libc (newlib's source, an .xz tarball).
 PACKAGES="gcc libc6-dev binutils make gnu-efi qemu-system-x86 ovmf mtools dosfstools gdisk libcmocka-dev python3
-bochs bochs-term bochsbios vgabios newlib-source"
+bochs bochs-term bochsbios vgabios newlib-source xz-utils"
 
 # One batched `dpkg -s`; a package counts only when its status is "install ok installed"
 # (a removed package whose config files remain is still listed, with another status).

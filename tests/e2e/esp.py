@@ -26,22 +26,27 @@ def cfg_value(text, key):
     return match.group(1).strip() if match else ""
 
 
-# Lines of the shipped keel.cfg that start domains: a test names its own (shipped_domains=True keeps them).
-_DOMAIN_LINE = re.compile(r"^[ \t]*(guest|dom0)[ \t]*=.*\n?", re.M)
+# Lines of the shipped keel.cfg that start domains or hand dom0 its files: a test names its own
+# (shipped_domains=True keeps them).
+_DOMAIN_LINE = re.compile(r"^[ \t]*(guest|dom0|module_dir|autostart)[ \t]*=.*\n?", re.M)
+DOMAINS = "keel/domains"
 
 
 def make_esp(case, options="", cfg=None, cfg_append="", files=None, remove=(), bochs=False,
-             shipped_domains=False):
+             shipped_domains=False, domains=None):
     """Builds case's ESP image and returns its path.
 
     options:    hypervisor options appended to the shipped cmdline (later ones win).
     cfg:        {key: value} set in keel.cfg, replacing the key's line if it has one.
     cfg_append: raw lines appended to keel.cfg.
-    files:      {ESP path: bytes} written over the copy (e.g. a corrupt keel.elf).
+    files:      {ESP path: bytes} written over the copy (e.g. a corrupt keel.elf); missing
+                directories are made, so a test can fill a directory for 'module_dir ='.
     remove:     ESP paths deleted from the copy.
     bochs:      size the image in whole 16x63 cylinders, as Bochs requires.
-    shipped_domains: keep the 'guest =' and 'dom0 =' lines of the shipped keel.cfg (the
-                `make run` demo); by default a test starts only the domains it adds itself.
+    shipped_domains: keep the 'guest =', 'dom0 =', 'module_dir =' and 'autostart =' lines of
+                the shipped keel.cfg (the `make run` demo); by default a test starts only the
+                domains it adds itself.
+    domains:    {NAME: text} written as \\keel\\domains\\NAME.cfg, next to the shipped ones.
     """
     if not (ESP_DIR / HV).is_file():
         raise Failure(f"{ESP_DIR} is incomplete; run 'make esp' first")
@@ -58,7 +63,11 @@ def make_esp(case, options="", cfg=None, cfg_append="", files=None, remove=(), b
     if cfg_append:
         text = text.rstrip("\n") + "\n" + cfg_append.rstrip("\n") + "\n"
     cfg_path.write_text(text)
+    for name, domain_cfg in (domains or {}).items():
+        (tree / DOMAINS).mkdir(parents=True, exist_ok=True)
+        (tree / DOMAINS / f"{name}.cfg").write_text(domain_cfg)
     for name, data in (files or {}).items():
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
         (tree / name).write_bytes(data)
     for name in remove:
         (tree / name).unlink()

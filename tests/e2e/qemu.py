@@ -1,7 +1,10 @@
 """qemu.py: boots a disk image under QEMU (q35, OVMF, TCG) for one test, serial captured to a log file."""
 import shutil
+import socket
+import threading
+import time
 
-from harness import Console, kill, spawn
+from harness import Console, Failure, kill, spawn
 
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
@@ -16,10 +19,12 @@ class Qemu:
     disk_device: "virtio" (virtio-blk-pci, like `make run`) or "usb" (a USB stick on xHCI).
     com2: also capture COM2, to a second log (console2).
     accel: "tcg" (one host thread per vCPU) or e.g. "tcg,thread=single" (all vCPUs on one).
+    interactive: COM1 is also a socket the test types into (send()); its output still goes
+        to the log file, so wait_for works the same way.
     """
 
     def __init__(self, case, disk, smp=1, mem="512M", cpu="qemu64,+svm,+npt",
-                 disk_device="virtio", com2=False, tag="qemu", accel="tcg"):
+                 disk_device="virtio", com2=False, tag="qemu", accel="tcg", interactive=False):
         self.case = case
         self.serial_log = case.path(f"{tag}-com1.log")
         self.com2_log = case.path(f"{tag}-com2.log") if com2 else None
@@ -37,8 +42,17 @@ class Qemu:
             "-drive", f"if=none,id=boot,format=raw,snapshot=on,file={disk}",
             *self._disk_device(disk_device),
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-            "-serial", f"file:{self.serial_log}",
         ]
+        self.socket_path = case.path(f"{tag}-com1.sock") if interactive else None
+        self.sock = None
+        if interactive:
+            # wait=on: QEMU does not start the machine before the test has connected, so
+            # nothing typed or printed is lost. The output is logged by our reader, not with
+            # QEMU's logfile=, which logs a byte again each time a socket write is retried.
+            self.cmd += ["-chardev", f"socket,id=com1,path={self.socket_path},server=on,wait=on",
+                         "-serial", "chardev:com1"]
+        else:
+            self.cmd += ["-serial", f"file:{self.serial_log}"]
         if com2:
             self.cmd += ["-serial", f"file:{self.com2_log}"]
         self.proc = None
@@ -55,13 +69,50 @@ class Qemu:
         if self.com2_log:
             self.case.add_log(self.com2_log)
         self.proc = spawn(self.cmd, self.out_log)
+        if self.socket_path:
+            self.sock = self._connect()
+            # Read all the time, into the log file: QEMU's UART stalls once the socket is full.
+            threading.Thread(target=self._drain, daemon=True).start()
         self.console = Console(self.serial_log, self.proc, "QEMU")
         self.console2 = Console(self.com2_log, self.proc, "QEMU") if self.com2_log else None
         return self
 
     def __exit__(self, *exc):
+        if self.sock:
+            self.sock.close()
         kill(self.proc)
         return False
+
+    def _connect(self, timeout=10):
+        deadline = time.monotonic() + timeout
+        while True:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.connect(str(self.socket_path))
+                return sock
+            except OSError:
+                sock.close()
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    raise Failure(f"cannot connect to QEMU's serial socket {self.socket_path}") from None
+                time.sleep(0.05)
+
+    def _drain(self):
+        with open(self.serial_log, "ab", buffering=0) as log:
+            try:
+                while True:
+                    data = self.sock.recv(65536)
+                    if not data:
+                        break
+                    log.write(data)
+            except OSError:
+                pass
+
+    def send(self, data):
+        """Types into COM1 (interactive only). QEMU's UART takes bytes only as fast as the
+        guest drains its FIFO, so nothing is dropped on the way in; the socket may block."""
+        if isinstance(data, str):
+            data = data.encode()
+        self.sock.sendall(data)
 
     def wait_for(self, pattern, **kw):
         return self.console.wait_for(pattern, **kw)

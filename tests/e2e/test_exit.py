@@ -26,13 +26,3 @@ def test_after_boot_reboot(case):
     # With -no-reboot a reset ends QEMU (status 0) instead of starting OVMF again.
     status = boot_then_exit(case, "after_boot=reboot")
     check(status == 0, f"QEMU exit status {status} after reset, want 0")
-
-
-def test_shipped_config_runs_the_demo_guest(case):
-    # What `make run` boots: the shipped keel.cfg starts hello, which greets and powers off.
-    with Qemu(case, make_esp(case, options="test_exit", shipped_domains=True), smp=2) as vm:
-        wait_report(vm)
-        vm.wait_for(r"\(d1\) hello: this is dom1 'hello', 8 MiB, 1 vCPU")
-        vm.wait_for(r"dom1 \(hello\): shut down \(poweroff\)")
-        status = vm.wait_exit(30)
-    check(status == EXIT_TEST_PASS, f"QEMU exit status {status}, want {EXIT_TEST_PASS}")

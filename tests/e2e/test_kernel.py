@@ -14,12 +14,12 @@ from qemu import Qemu
 
 # Every scenario the controller knows; the Bochs run takes the quick ones only.
 SCENARIOS = ["domu_domctl", "lifecycle", "leak_1000", "vcpus_4", "scrub", "sched_fair", "sched_weight", "sched_pin",
-             "fpu_exact", "grant_pair", "grant_orphan"]
+             "fpu_exact", "grant_pair", "grant_orphan", "console", "physdev_ports", "physdev_bind"]
 # The 100,000-event ping-pong: on 2 CPUs, and on 4 under single-threaded TCG. Multi-threaded
 # TCG with 3-4 CPUs trips what looks like a QEMU 7.2 SVM emulation race (the emulated CPU
 # walks the host's page tables through a guest's NPT right after VMRUN); see issue 4's notes.
 PINGPONG = ["pingpong"]
-BOCHS_SCENARIOS = ["domu_domctl", "lifecycle"]
+BOCHS_SCENARIOS = ["domu_domctl", "lifecycle", "physdev_ports"]
 QEMU_TIMEOUT = 300 * TIMEOUT_SCALE    # OVMF and the boot, then 1,000 build cycles and a few guests
 BOCHS_TIMEOUT = 600 * TIMEOUT_SCALE   # OVMF alone takes 10-30 s under Bochs
 
@@ -75,6 +75,19 @@ def test_kernel_qemu_svm_smp4_single_thread_pingpong(case):
         run_controller(vm, PINGPONG, QEMU_TIMEOUT)
 
 
+def test_kernel_qemu_svm_physdev_irq(case):
+    """dom0 claims COM1 and takes its interrupt as an event. From the claim on the hypervisor's log
+    stays in its ring, so the scenario writes its verdict to COM1 itself and nothing after it reaches
+    the serial line: the verdict is the end of the run."""
+    with Qemu(case, controller_esp(case, ["physdev_irq"]), smp=2) as vm:
+        vm.wait_for(r"dom0 \(dom0\): started", timeout=QEMU_TIMEOUT, fail_on=BOOT_FAILED)
+        verdict = vm.wait_for(r"testctl: physdev_irq: (PASS|FAIL.*)", timeout=QEMU_TIMEOUT,
+                              fail_on=BOOT_FAILED + r"|dom0 \(dom0\): crashed")
+        check(verdict.group(1).strip() == "PASS", verdict.group(0))
+        lines = re.findall(VERDICT, vm.console.text(), re.M)
+        check(lines == [("physdev_irq", "PASS")], f"verdict lines {lines}, want exactly one (the log must be quiet after the claim)")
+
+
 def test_kernel_bochs_vmx(case):
     with Bochs(case, controller_esp(case, BOCHS_SCENARIOS, bochs=True), model="corei7_haswell_4770") as vm:
         run_controller(vm, BOCHS_SCENARIOS, BOCHS_TIMEOUT)
@@ -86,3 +99,4 @@ test_kernel_bochs_vmx.lane = "bochs"
 test_kernel_qemu_svm_smp4.lane = "alone"
 test_kernel_qemu_svm_smp2_pingpong.lane = "alone"
 test_kernel_qemu_svm_smp4_single_thread_pingpong.lane = "alone"
+test_kernel_qemu_svm_physdev_irq.lane = "alone"

@@ -12,7 +12,7 @@ def test_no_svm_no_vmx_stops_cleanly(case):
         report = wait_report(vm)
         check(report.virt == "none", f"virt line is {report.virt!r}, want 'none'")
         vm.wait_for(r"keel: this CPU has neither VMX nor SVM; no guest can run")
-        vm.wait_for(r"keel: 1 boot guest\(s\) not started: no usable virtualization")
+        vm.wait_for(r"keel: 1 boot domain\(s\) not started: no usable virtualization")
         status = vm.wait_exit(30)
     check(status == EXIT_TEST_PASS, f"QEMU exit status {status}, want {EXIT_TEST_PASS} (a clean stop)")
     check("(d1)" not in vm.text(), "a guest ran without virtualization")
@@ -23,7 +23,7 @@ def test_svm_without_npt_is_refused(case):
         report = wait_report(vm)
         check(report.virt == "SVM present (no NPT)", f"virt line is {report.virt!r}")
         vm.wait_for(r"keel: SVM is present but cannot be used")
-        vm.wait_for(r"keel: 1 boot guest\(s\) not started: no usable virtualization")
+        vm.wait_for(r"keel: 1 boot domain\(s\) not started: no usable virtualization")
         status = vm.wait_exit(30)
     check(status == EXIT_TEST_PASS, f"QEMU exit status {status}, want {EXIT_TEST_PASS} (a clean stop)")
 
@@ -34,7 +34,7 @@ def test_vmx_without_ept_is_refused(case):
         wait_report(vm, timeout=240 * TIMEOUT_SCALE)
         vm.wait_for(r"vmx: EPT is not offered", timeout=60)
         vm.wait_for(r"keel: VMX is present but cannot be used", timeout=60)
-        vm.wait_for(r"keel: 1 boot guest\(s\) not started", timeout=60)
+        vm.wait_for(r"keel: 1 boot domain\(s\) not started", timeout=60)
 
 
 test_vmx_without_ept_is_refused.lane = "bochs"

@@ -17,6 +17,7 @@
 #include "frame.h"
 #include "guest_access.h"
 #include "keel/abi.h"
+#include "console_capture.h"
 #include "keel/domctl.h"
 #include "keel/sched.h"
 #include "keel/sysctl.h"
@@ -100,6 +101,39 @@ unsigned int domain_count_live(void) { return 3; }
 uint64_t frame_free_count(void) { return 1000; }
 uint64_t frame_total_count(void) { return 2000; }
 uint32_t evtchn_ports_allocated(void) { return 7; }
+/* DEVICE_CHANNEL's two halves: what they were asked, and a port failure on demand. */
+static unsigned int grants_made, grants_ended;
+static uint64_t granted_gpa;
+static int port_result;
+int grant_create(struct domain *d, uint64_t gpa, uint32_t grantee, uint32_t flags, uint32_t *ref)
+{
+	assert_ptr_equal(d, &building);
+	assert_int_equal(grantee, 0);
+	assert_int_equal(flags, 0);   /* read-write */
+	if (gpa % 4096 || gpa >= d->nr_pages * 4096)
+		return -KEEL_EINVAL;
+	granted_gpa = gpa;
+	*ref = 40 + grants_made++;
+	return 0;
+}
+int grant_end(struct domain *d, uint32_t ref) { (void)d, (void)ref; grants_ended++; return 0; }
+int evtchn_alloc_unbound(struct domain *d, uint32_t remote, uint32_t *port)
+{
+	assert_ptr_equal(d, &building);
+	assert_int_equal(remote, 0);
+	*port = 9;
+	return port_result;
+}
+/* REQUEST_SHUTDOWN: which VIRQs were raised, and whether the target bound it. */
+static unsigned int shutdown_virqs;
+static bool shutdown_virq_bound;
+bool evtchn_send_virq(struct vcpu *v, unsigned int virq)
+{
+	assert_int_equal(virq, KEEL_VIRQ_SHUTDOWN);
+	assert_ptr_equal(v, &run_vcpu);
+	shutdown_virqs += shutdown_virq_bound;
+	return shutdown_virq_bound;
+}
 void grant_get_stats(struct grant_stats *out) { *out = (struct grant_stats){ .grants = 2, .maps = 1 }; }
 int foreign_map_add(struct domain *m, struct domain *t, uint64_t l, uint64_t tg, uint64_t c)
 {
@@ -218,7 +252,7 @@ static void test_bad_pointers_and_commands(void **state)
 	(void)state;
 	assert_int_equal(hc_domctl(&caller, 0xdead000, 0, 0, 0, 0), -KEEL_EFAULT);
 	assert_int_equal(hc_sysctl(&caller, 0xdead000, 0, 0, 0, 0), -KEEL_EFAULT);
-	assert_int_equal(domctl(12, 1), -KEEL_ENOSYS);
+	assert_int_equal(domctl(KEEL_DOMCTL_REQUEST_SHUTDOWN + 1, 1), -KEEL_ENOSYS);
 	assert_int_equal(domctl(~0u, 1), -KEEL_ENOSYS);
 	op()->cmd = 9;
 	assert_int_equal(hc_sysctl(&caller, OP_GVA, 0, 0, 0, 0), -KEEL_ENOSYS);
@@ -339,6 +373,24 @@ static void test_map_foreign_and_shutdown(void **state)
 	assert_int_equal(shutdowns, 1);
 }
 
+static void test_request_shutdown(void **state)
+{
+	(void)state;
+	memset(guest_buf, 0, sizeof(guest_buf));
+	shutdown_virq_bound = false;
+	assert_int_equal(domctl(KEEL_DOMCTL_REQUEST_SHUTDOWN, 2), -KEEL_ENOENT);   /* nobody listens */
+	shutdown_virq_bound = true;
+	assert_int_equal(domctl(KEEL_DOMCTL_REQUEST_SHUTDOWN, 2), 0);
+	assert_int_equal(shutdown_virqs, 1);
+	assert_int_equal(running.state, DOMAIN_RUNNING);                           /* only asked */
+	assert_int_equal(domctl(KEEL_DOMCTL_REQUEST_SHUTDOWN, 1), -KEEL_EINVAL);   /* still building */
+	assert_int_equal(domctl(KEEL_DOMCTL_REQUEST_SHUTDOWN, 0), -KEEL_EPERM);    /* dom0 itself */
+	assert_int_equal(domctl(KEEL_DOMCTL_REQUEST_SHUTDOWN, 9), -KEEL_ESRCH);
+	running.state = DOMAIN_CRASHED;
+	assert_int_equal(domctl(KEEL_DOMCTL_REQUEST_SHUTDOWN, 2), -KEEL_EINVAL);   /* already ended */
+	assert_int_equal(shutdown_virqs, 1);
+}
+
 static void test_getinfo(void **state)
 {
 	(void)state;
@@ -391,6 +443,57 @@ static void test_sysctl(void **state)
 	assert_int_equal(hc_sysctl(&caller, OP_GVA, 0, 0, 0, 0), -KEEL_EINVAL);
 }
 
+static void test_device_channel(void **state)
+{
+	(void)state;
+	grants_made = grants_ended = 0;
+	port_result = 0;
+	op()->u.device_channel.gpa = 255 * 4096;
+	assert_int_equal(domctl(KEEL_DOMCTL_DEVICE_CHANNEL, 1), 0);
+	assert_int_equal(granted_gpa, 255 * 4096);
+	assert_int_equal(op()->u.device_channel.ref, 40);
+	assert_int_equal(op()->u.device_channel.port, 9);
+	op()->u.device_channel.gpa = 256 * 4096;   /* past its RAM */
+	assert_int_equal(domctl(KEEL_DOMCTL_DEVICE_CHANNEL, 1), -KEEL_EINVAL);
+	op()->u.device_channel.gpa = 0;
+	assert_int_equal(domctl(KEEL_DOMCTL_DEVICE_CHANNEL, 2), -KEEL_EINVAL);   /* running */
+	assert_int_equal(domctl(KEEL_DOMCTL_DEVICE_CHANNEL, 0), -KEEL_EPERM);    /* dom0 itself */
+	assert_int_equal(domctl(KEEL_DOMCTL_DEVICE_CHANNEL, 7), -KEEL_ESRCH);
+	assert_int_equal(grants_made, 1);
+	/* No port left: the grant is taken back, nothing half-made stays. */
+	port_result = -KEEL_ENOSPC;
+	assert_int_equal(domctl(KEEL_DOMCTL_DEVICE_CHANNEL, 1), -KEEL_ENOSPC);
+	assert_int_equal(grants_made, 2);
+	assert_int_equal(grants_ended, 1);
+	/* OUT fields that cannot be written: refused before anything is made. */
+	guest_read_only = true;
+	assert_int_equal(domctl(KEEL_DOMCTL_DEVICE_CHANNEL, 1), -KEEL_EFAULT);
+	assert_int_equal(grants_made, 2);
+}
+
+static void test_console_read(void **state)
+{
+	(void)state;
+	struct keel_sysctl *s = (struct keel_sysctl *)guest_buf;
+	/* A buffer the caller cannot provide faults; one this double knows is OP_GVA itself, so
+	 * the text lands over the struct and only the OUT fields written back are checked. */
+	console_capture_put(&running.console_capture, "abcdefgh", 8);
+	s->cmd = KEEL_SYSCTL_CONSOLE_READ;
+	s->u.console_read = (struct keel_sysctl_console_read){ .domid = 2, .buf = 0xdead000, .pos = 0, .size = 4 };
+	assert_int_equal(hc_sysctl(&caller, OP_GVA, 0, 0, 0, 0), -KEEL_EFAULT);
+	s->cmd = KEEL_SYSCTL_CONSOLE_READ;
+	s->u.console_read = (struct keel_sysctl_console_read){ .domid = 2, .buf = 0xdead000, .pos = 8, .size = 4 };
+	assert_int_equal(hc_sysctl(&caller, OP_GVA, 0, 0, 0, 0), 0);   /* nothing new: nothing copied */
+	assert_int_equal(s->u.console_read.pos, 8);
+	assert_int_equal(s->u.console_read.size, 0);
+	s->u.console_read = (struct keel_sysctl_console_read){ .domid = 2, .buf = 0xdead000, .pos = 50, .size = 1ull << 40 };
+	assert_int_equal(hc_sysctl(&caller, OP_GVA, 0, 0, 0, 0), 0);   /* the future is the end */
+	assert_int_equal(s->u.console_read.pos, 8);
+	assert_int_equal(s->u.console_read.size, 0);
+	s->u.console_read = (struct keel_sysctl_console_read){ .domid = 9, .buf = OP_GVA, .size = 4 };
+	assert_int_equal(hc_sysctl(&caller, OP_GVA, 0, 0, 0, 0), -KEEL_ESRCH);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,8 +503,11 @@ int main(void)
 		cmocka_unit_test_setup(test_targets, setup),
 		cmocka_unit_test_setup(test_vcpu_context, setup),
 		cmocka_unit_test_setup(test_map_foreign_and_shutdown, setup),
+		cmocka_unit_test_setup(test_request_shutdown, setup),
 		cmocka_unit_test_setup(test_getinfo, setup),
 		cmocka_unit_test_setup(test_sysctl, setup),
+		cmocka_unit_test_setup(test_device_channel, setup),
+		cmocka_unit_test_setup(test_console_read, setup),
 	};
 	return cmocka_run_group_tests_name("domctl", tests, NULL, NULL);
 }

@@ -37,6 +37,25 @@ paddr_t domain_gpa_to_hpa(const struct domain *d, uint64_t gpa)
 void domain_shutdown(struct domain *d, unsigned int reason) { (void)d; shutdowns++; last_reason = reason; }
 void sched_block(struct vcpu *v) { (void)v; blocks++; }
 void sched_yield_vcpu(struct vcpu *v) { (void)v; yields++; }
+/* console_io raises KEEL_VIRQ_CONSOLE on dom0 (found under the domain-list lock): counted here. */
+static struct domain fake_dom0 = { .id = 0, .privileged = true, .nr_vcpus = 1 };
+static struct vcpu fake_dom0_vcpu = { .domain = &fake_dom0 };
+static unsigned int console_virqs, list_locks;
+struct domain *domain_lookup_locked(uint32_t id)
+{
+	assert_int_equal(id, 0);
+	list_locks++;
+	fake_dom0.vcpus[0] = &fake_dom0_vcpu;
+	return &fake_dom0;
+}
+void domain_list_unlock(void) { list_locks--; }
+bool evtchn_send_virq(struct vcpu *v, unsigned int virq)
+{
+	assert_ptr_equal(v, &fake_dom0_vcpu);
+	assert_int_equal(list_locks, 1);
+	console_virqs += virq == KEEL_VIRQ_CONSOLE;
+	return true;
+}
 /* grant_table_op is tested in test_grant.c; here only that dispatch reaches it with its arguments. */
 static uint64_t grant_args[3];
 int64_t hc_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t count, uint64_t a4, uint64_t a5)
@@ -78,6 +97,14 @@ int64_t hc_sysctl(struct vcpu *v, uint64_t op, uint64_t a2, uint64_t a3, uint64_
 	(void)v, (void)a2, (void)a3, (void)a4, (void)a5;
 	control_calls[2]++, control_arg = op;
 	return -KEEL_EPERM;
+}
+/* physdev_op is tested in test_pirq.c, test_io_policy.c and e2e; here only that dispatch reaches it. */
+static uint64_t physdev_cmd;
+int64_t hc_physdev_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	(void)v, (void)arg, (void)a3, (void)a4, (void)a5;
+	physdev_cmd = cmd;
+	return -KEEL_ENODEV;
 }
 paddr_t frame_alloc(unsigned order) { (void)order; return GUEST_RAM - 4096; }   /* a scratch page */
 void frame_free(paddr_t pa, unsigned order) { (void)pa; (void)order; }
@@ -165,6 +192,8 @@ static void test_unknown_numbers(void **state)
 	assert_int_equal(call(KEEL_HC_SYSCTL, 0x6000, 0, 0), -KEEL_EPERM);
 	assert_int_equal(control_arg, 0x6000);
 	assert_int_equal(control_calls[0] + control_calls[1] + control_calls[2], 3);
+	assert_int_equal(call(KEEL_HC_PHYSDEV_OP, 2, 0, 0), -KEEL_ENODEV);
+	assert_int_equal(physdev_cmd, 2);
 }
 
 static void test_console_write(void **state)
@@ -179,6 +208,19 @@ static void test_console_write(void **state)
 	logged[0] = '\0';
 	assert_int_equal(call(KEEL_HC_CONSOLE_IO, KEEL_CONSOLE_WRITE, 3, 0x400000), 3);
 	assert_string_equal(logged, "(d1) ro\n");
+	/* Every byte is captured as written (the escape too) and dom0 hears of each non-empty write. */
+	char captured[32];
+	uint64_t pos = 0;
+	size_t n = console_capture_read(&dom.console_capture, &pos, captured, sizeof(captured));
+	assert_int_equal(n, 13);
+	assert_memory_equal(captured, "hello\x1b[2J\nro\n", 13);
+	assert_int_equal(console_virqs, 2);
+	assert_int_equal(list_locks, 0);
+	/* dom0's own writes are captured but raise nothing. */
+	dom.privileged = true;
+	assert_int_equal(call(KEEL_HC_CONSOLE_IO, KEEL_CONSOLE_WRITE, 3, 0x400000), 3);
+	assert_int_equal(dom.console_capture.written, 16);
+	assert_int_equal(console_virqs, 2);
 }
 
 static void test_console_bad_arguments(void **state)

@@ -1,0 +1,216 @@
+"""test_dom0.py: the operator's session: the shipped keel.cfg boots to dom0's prompt, and the CLI is driven over COM1.
+
+Each test boots what `make run` boots (the shipped keel.cfg: dom0, every guest image and
+domain config, autostart hello and counter) with COM1 as a socket, waits for `keel> ` and
+types commands the way a user would. Output is matched line by line; dom0's notices
+(domain crashed, restarting in N s) arrive on their own and are waited for with cli.wait_for.
+"""
+import re
+import time
+
+from cli import Cli
+from esp import make_esp
+from harness import BOOT_FAILED, TIMEOUT_SCALE, check
+from qemu import Qemu
+
+CRASHED = BOOT_FAILED + r"|dom0 \(dom0\): crashed|dom0: fatal"
+BOOT = 120 * TIMEOUT_SCALE
+
+
+def boot_to_prompt(case, smp=4):
+    vm = Qemu(case, make_esp(case, shipped_domains=True), smp=smp, mem="1G", interactive=True)
+    return vm
+
+
+def domain_rows(listing):
+    """{name: (id, mem, vcpus, state)} from `list`'s table."""
+    rows = {}
+    for line in listing.splitlines()[1:]:
+        cols = line.split()
+        if len(cols) >= 5 and cols[1].isdigit():
+            rows[cols[0]] = (int(cols[1]), int(cols[2]), int(cols[3]), cols[4])
+    return rows
+
+
+def created_id(out, name):
+    match = re.search(rf"^created domain (\d+) \({re.escape(name)}\)", out, re.M)
+    check(match, f"no 'created domain N ({name})' in:\n{out}")
+    return int(match.group(1))
+
+
+def attach_and_read(cli, name, seconds):
+    """`console NAME` for a while, then Ctrl-]; returns everything shown (history + live)."""
+    cli.vm.send(f"console {name}\r")
+    cli.wait_for(rf"connected to domain \d+ \({re.escape(name)}\); Ctrl-\] returns to the prompt")
+    start = cli.mark
+    time.sleep(seconds)
+    shown = cli.vm.text()[start:]
+    cli.vm.send("\x1d")
+    cli.wait_prompt()
+    return shown
+
+
+def last_count(text):
+    counts = [int(n) for n in re.findall(r"^counter: (\d+)\s*$", text, re.M)]
+    return max(counts) if counts else None
+
+
+def test_dom0_shipped_config_lands_at_the_prompt(case):
+    """`make run`: dom0's prompt, hello and counter autostarted, the system commands answer."""
+    with boot_to_prompt(case) as vm:
+        cli = Cli(vm)
+        cli.wait_for(r"keel dom0: \S+, \d+ boot modules", timeout=BOOT, fail_on=CRASHED)
+        cli.wait_for(r"dom0: autostart counter: domain \d+", timeout=BOOT, fail_on=CRASHED)
+        cli.wait_for(r"dom0: domain \d+ \(hello\) powered off", timeout=30, fail_on=CRASHED)
+        rows = domain_rows(cli.run("list"))
+        check("dom0" in rows and rows["dom0"][0] == 0, f"list has no dom0 row: {rows}")
+        check("counter" in rows and rows["counter"][3] in ("running", "blocked"), f"counter is not running: {rows}")
+        check("hello" not in rows, f"hello powered off and should be gone (on_poweroff=destroy): {rows}")
+
+        info = cli.run("info")
+        check(re.search(r"^virtualization\s*: SVM with NPT", info, re.M), f"info:\n{info}")
+        check(re.search(r"^nr_cpus\s*: 4$", info, re.M), f"info should report 4 CPUs:\n{info}")
+        check(re.search(r"^free_memory\s*: \d+ MiB", info, re.M), f"info:\n{info}")
+        dmesg = cli.run("dmesg")
+        check("keel: cpus 4 online" in dmesg or re.search(r"cpus\s+4 online", dmesg), f"dmesg lacks the boot report:\n{dmesg[:2000]}")
+        check(re.search(r"dom0 \(dom0\): started", dmesg), "dmesg lacks dom0's start")
+        images = cli.run("images")
+        check(re.search(r"\bhello\.elf\b", images) and re.search(r"\bcounter\.elf\b", images), f"images:\n{images}")
+        vcpus = cli.run("vcpu-list")
+        check(re.search(r"^counter\s+\d+\s+0\s", vcpus, re.M), f"vcpu-list has no counter vCPU 0:\n{vcpus}")
+        check("help" in cli.run("help") and "create" in cli.run("help create"), "help does not list its commands")
+
+        # top redraws once a second until a key is pressed.
+        vm.send("top\r")
+        cli.wait_for(r"^\s*ID\s+Name|^Name\s+ID|^\s*Name", timeout=10)
+        cli.wait_for(r"counter", timeout=10)
+        cli.wait_for(r"counter", timeout=10)    # a second refresh
+        vm.send("q")
+        cli.wait_prompt()
+        check(domain_rows(cli.run("list")).get("counter"), "dom0 lost track of counter after top")
+
+
+def test_dom0_domain_lifecycle(case):
+    """create from configs, console attach and typing, pause/unpause, shutdown with grace, destroy."""
+    with boot_to_prompt(case) as vm:
+        cli = Cli(vm)
+        cli.wait_for(r"dom0: autostart counter: domain \d+", timeout=BOOT, fail_on=CRASHED)
+        cli.wait_prompt()
+        c2 = created_id(cli.run("create counter name=c2"), "c2")
+        c3 = created_id(cli.run("create counter name=c3"), "c3")
+        h2 = created_id(cli.run(r"create \keel\domains\hello.cfg name=h2"), "h2")
+        rows = domain_rows(cli.run("list"))
+        for name in ("counter", "c2", "c3"):
+            check(name in rows, f"{name} missing from list: {rows}")
+        check(rows["c2"][0] == c2 and rows["c3"][0] == c3 and rows["c2"][1] == 16, f"list: {rows}")
+        check(h2 > c3, "ids are handed out in increasing order")
+
+        # Attach, type, see the guest answer, detach.
+        vm.send("console c2\r")
+        cli.wait_for(r"connected to domain \d+ \(c2\); Ctrl-\] returns to the prompt")
+        cli.wait_for(r"counter: \d+", timeout=10)
+        vm.send("ping from the operator\r")
+        cli.wait_for(r"counter: got 'ping from the operator'", timeout=10)
+        vm.send("\x1d")
+        cli.wait_prompt()
+        check("c2" in domain_rows(cli.run("list")), "detaching ended the domain")
+
+        # Pause stops the count, unpause resumes it.
+        before = last_count(attach_and_read(cli, "c3", 1.5))
+        check(before is not None, "c3 printed no count")
+        check(re.search(rf"^domain {c3} paused", cli.run("pause c3"), re.M), "pause did not report")
+        check(domain_rows(cli.run("list"))["c3"][3] == "paused", "list does not show c3 paused")
+        time.sleep(3)
+        during = last_count(attach_and_read(cli, "c3", 1.5))
+        check(during <= before + 1, f"c3 kept counting while paused: {before} -> {during}")
+        check(re.search(rf"^domain {c3} unpaused", cli.run("unpause c3"), re.M), "unpause did not report")
+        time.sleep(3)
+        after = last_count(attach_and_read(cli, "c3", 1.5))
+        check(after >= during + 2, f"c3 did not resume counting: {during} -> {after}")
+
+        # shutdown: counter acts on the request and powers off by itself.
+        out = cli.run("shutdown c2", timeout=30)
+        check(re.search(rf"^domain {c2} shut down", out, re.M), f"shutdown c2:\n{out}")
+        check("forcing" not in out, f"c2 takes requests; it should not have been forced:\n{out}")
+        # ...and one that ignores the request is forced after the grace period.
+        deaf = created_id(cli.run('create counter name=deaf cmdline="shutdown=ignore"'), "deaf")
+        started = time.monotonic()
+        out = cli.run("shutdown deaf", timeout=30)
+        waited = time.monotonic() - started
+        check(re.search(rf"domain {deaf} did not shut down within 5 s; forcing it", out), f"shutdown deaf:\n{out}")
+        check(re.search(rf"^domain {deaf} shut down", out, re.M), f"shutdown deaf:\n{out}")
+        check(waited >= 4.5, f"the grace period was only {waited:.1f} s")
+
+        check(re.search(rf"^domain {c3} destroyed", cli.run("destroy c3"), re.M), "destroy did not report")
+        rows = domain_rows(cli.run("list"))
+        for gone in ("c2", "c3", "deaf"):
+            check(gone not in rows, f"{gone} still listed: {rows}")
+        check("counter" in rows, "the autostarted counter disappeared")
+
+
+def test_dom0_crash_loop_backs_off(case):
+    """on_crash=restart: each restart waits twice as long as the one before; destroy ends the loop."""
+    with boot_to_prompt(case, smp=2) as vm:
+        cli = Cli(vm)
+        cli.wait_for(r"dom0: autostart counter: domain \d+", timeout=BOOT, fail_on=CRASHED)
+        cli.wait_prompt()
+        created_id(cli.run("create crashy"), "crashy")
+        delays, seen = [], []
+        for _ in range(3):
+            match = cli.wait_for(r"dom0: domain \d+ \(crashy\) crashed; restarting in (\d+) s", timeout=60,
+                                 fail_on=CRASHED)
+            delays.append(int(match.group(1)))
+            seen.append(time.monotonic())
+        check(delays == [1, 2, 4], f"back-off delays {delays}, want [1, 2, 4]")
+        # Notice k names the delay before crash k+1, so the gaps between notices follow it.
+        gap = seen[2] - seen[1]
+        check(gap >= 1.5, f"the third crash came {gap:.1f} s after the second: the 2 s back-off was not kept")
+        rows = domain_rows(cli.run("list"))
+        check("crashy" in rows or re.search(r"crashy", cli.run("list")), "crashy is not listed while it waits")
+        out = cli.run("destroy crashy")
+        check(re.search(r"destroyed|restart cancelled", out), f"destroy crashy:\n{out}")
+        time.sleep(9)
+        check("crashy" not in cli.run("list"), "crashy came back after destroy")
+        check(not re.search(r"crashy\) crashed", cli.vm.text()[cli.mark:]), "crashy kept crashing after destroy")
+
+
+def test_dom0_bad_input(case):
+    """Every kind of bad input gets one clear line and changes nothing; dom0 keeps answering."""
+    with boot_to_prompt(case, smp=2) as vm:
+        cli = Cli(vm)
+        cli.wait_for(r"dom0: autostart counter: domain \d+", timeout=BOOT, fail_on=CRASHED)
+        cli.wait_prompt()
+        before = domain_rows(cli.run("list"))
+        cli.expect_error("frobnicate", r"unknown command 'frobnicate'")
+        cli.expect_error("destroy", r"usage: destroy")
+        cli.expect_error("destroy nosuch", r"no domain 'nosuch'")
+        cli.expect_error("pause 99", r"no domain 99")
+        cli.expect_error("destroy 0", r"dom0 cannot destroy itself")
+        cli.expect_error("sched-weight counter 1x", r".*'1x' is not a number")
+        cli.expect_error("vcpu-pin counter 0 0-99", r".*names a CPU the machine does not have")
+        cli.expect_error("create nosuch", r"no config .*nosuch.cfg and no image 'nosuch'")
+        cli.expect_error("create counter", r"domain 'counter' already exists")
+        cli.expect_error("create counter name=c9 colour=red", r".*unknown key 'colour'")
+        cli.expect_error("create counter name=c9 memory=abc", r".*bad memory size 'abc'")
+        cli.expect_error("create counter name=c9 vcpus=17", r".*bad vcpus '17'")
+        cli.expect_error("create counter name=c9 memory=1000", r"not enough free memory")   # 1 GiB machine
+        cli.expect_error('create "unterminated', r"unterminated quote")
+        # Control bytes and stray escape sequences are swallowed; the line still works.
+        out = cli.run_keys("\x01\x1b[Z\x1b[99~lst\x1b[D\x1b[Di")   # 'lst', Left, Left, 'i' -> 'list'
+        check(re.search(r"^dom0\s+0\s", out, re.M), f"the edited line did not run 'list':\n{out}")
+        # Up recalls the last line; Ctrl-U erases it; Ctrl-C abandons a line.
+        out = cli.run_keys("\x1b[A")
+        check(re.search(r"^dom0\s+0\s", out, re.M), f"Up did not recall 'list':\n{out}")
+        out = cli.run_keys("destroy counter\x15info")
+        check(re.search(r"^virtualization", out, re.M), f"Ctrl-U did not erase the line:\n{out}")
+        # An overlong line is cut (bell), never overflows.
+        out = cli.run_keys("x" * 400)
+        check(re.search(r"^error: unknown command", out, re.M), f"a 400-byte line:\n{out[:300]}")
+        check(out.count("\a") >= 400 - 255, "the bytes past the 255-byte limit did not ring the bell")
+        after = domain_rows(cli.run("list"))
+        check(set(after) == set(before), f"bad input changed the domains: {before} -> {after}")
+        check("c9" not in after, "a refused create left a domain behind")
+
+
+test_dom0_shipped_config_lands_at_the_prompt.lane = "alone"
+test_dom0_domain_lifecycle.lane = "alone"
