@@ -28,13 +28,17 @@ static void run_slice(unsigned int cpu, struct vcpu *v)
 
 	fpu_switch_in(cpu, v);
 	shared_info_update_time(v);   /* it may have been off a CPU for long: a fresh time record */
+	uint64_t now = arch_time_ns();
 	for (;;) {
 		evtchn_upcall_before_entry(v);
+		/* The slice only ends early if someone else may want the CPU; checking that needs
+		 * sched_lock, so the interrupt comes at the slice's end and the loop below decides. */
+		timer_arm_cpu(cpu, now, v->sched.slice_start_ns + sched_slice_ns);
 		virt->vcpu_run(v->arch, &v->regs, &exit);
 		/* The interrupt that caused the exit (timer tick, kick) is taken here. */
 		irq_window();
 		vcpu_handle_exit(v, &exit);
-		uint64_t now = arch_time_ns();   /* once per exit: the timers and the slice share it */
+		now = arch_time_ns();   /* once per exit: the timers, the slice and the next arming share it */
 		timer_run_expired(cpu, now);
 		if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_RUNNING)
 			break;
@@ -67,6 +71,7 @@ void sched_run(void)
 
 		if (!v) {
 			sched_idle_hook();
+			timer_arm_cpu(cpu, now, TIMER_NEVER);
 			arch_idle();
 			continue;
 		}

@@ -17,9 +17,16 @@
 struct timer_cpu {
 	spinlock_t lock;
 	struct vcpu *head;          /* earliest deadline first */
+	uint64_t next_deadline;     /* head's deadline, or TIMER_NEVER: readable without the lock */
 };
 
-static struct timer_cpu timer_cpus[MAX_CPUS];
+static struct timer_cpu timer_cpus[MAX_CPUS] = { [0 ... MAX_CPUS - 1] = { .next_deadline = TIMER_NEVER } };
+
+/* Called with tc->lock held whenever the head may have changed. */
+static void note_head(struct timer_cpu *tc)
+{
+	__atomic_store_n(&tc->next_deadline, tc->head ? tc->head->timer.deadline : TIMER_NEVER, __ATOMIC_RELEASE);
+}
 static unsigned int armed_total;
 
 unsigned int timer_armed_count(void)
@@ -57,6 +64,7 @@ void timer_cancel(struct vcpu *v)
 		bool here = v->timer.armed && v->timer.cpu == cpu;
 		if (here) {
 			list_remove(tc, v);
+			note_head(tc);
 			__atomic_store_n(&v->timer.armed, false, __ATOMIC_RELEASE);
 			__atomic_fetch_sub(&armed_total, 1, __ATOMIC_RELEASE);
 		}
@@ -88,6 +96,7 @@ void timer_set(struct vcpu *v, uint64_t deadline)
 	v->timer.deadline = deadline;
 	v->timer.cpu = cpu;
 	list_insert(tc, v);
+	note_head(tc);
 	__atomic_fetch_add(&armed_total, 1, __ATOMIC_RELEASE);
 	__atomic_store_n(&v->timer.armed, true, __ATOMIC_RELEASE);
 	spin_unlock(&tc->lock);
@@ -96,9 +105,10 @@ void timer_set(struct vcpu *v, uint64_t deadline)
 void timer_run_expired(unsigned int cpu, uint64_t now)
 {
 	struct timer_cpu *tc = &timer_cpus[cpu];
-	struct vcpu *first = __atomic_load_n(&tc->head, __ATOMIC_ACQUIRE);
-	if (!first || first->timer.deadline > now)
-		return;   /* the common case, without the lock; a timer added meanwhile waits for the next call */
+	/* The common case, without the lock (and without touching a vCPU another CPU may be
+	 * freeing); a timer added meanwhile is seen by the next call. */
+	if (__atomic_load_n(&tc->next_deadline, __ATOMIC_ACQUIRE) > now)
+		return;
 	spin_lock(&tc->lock);
 	while (tc->head && tc->head->timer.deadline <= now) {
 		struct vcpu *v = tc->head;
@@ -108,5 +118,12 @@ void timer_run_expired(unsigned int cpu, uint64_t now)
 		__atomic_fetch_sub(&armed_total, 1, __ATOMIC_RELEASE);
 		fire(v);
 	}
+	note_head(tc);
 	spin_unlock(&tc->lock);
+}
+
+void timer_arm_cpu(unsigned int cpu, uint64_t now, uint64_t slice_end)
+{
+	struct timer_cpu *tc = &timer_cpus[cpu];
+	arch_timer_arm(timer_interrupt_deadline(__atomic_load_n(&tc->next_deadline, __ATOMIC_ACQUIRE), slice_end, now));
 }

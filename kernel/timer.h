@@ -26,10 +26,31 @@ void timer_cancel(struct vcpu *v);
 /*
  * Fires every timer of this CPU whose deadline is <= now: KEEL_VIRQ_TIMER on the port the
  * vCPU bound, and a blocked vCPU is woken even if it bound none. Called by the run loop
- * (never in interrupt context) after each exit and before picking a vCPU; the 100 Hz APIC
- * tick makes sure a loop comes by at least every 10 ms, which bounds the lateness.
+ * (never in interrupt context) after each exit and before picking a vCPU.
  */
 void timer_run_expired(unsigned int cpu, uint64_t now);
+
+/*
+ * Arms this CPU's timer interrupt (one-shot) for the earliest of: its first vCPU timer,
+ * 'slice_end' (the running vCPU's slice; TIMER_NEVER when idle) and now + TIMER_TICK_NS,
+ * the backstop that brings the run loop by at least that often. Called by the run loop
+ * before each guest entry and before halting, with interrupts disabled.
+ */
+void timer_arm_cpu(unsigned int cpu, uint64_t now, uint64_t slice_end);
+
+#define TIMER_NEVER   UINT64_MAX
+#define TIMER_TICK_NS 10000000ull   /* 10 ms */
+
+/* The pure rule behind timer_arm_cpu(): when the next interrupt is wanted. */
+static inline uint64_t timer_interrupt_deadline(uint64_t first_timer, uint64_t slice_end, uint64_t now)
+{
+	uint64_t want = now + TIMER_TICK_NS;
+	if (first_timer < want)
+		want = first_timer;
+	if (slice_end < want)
+		want = slice_end;
+	return want;
+}
 
 /* Timers armed on all CPUs: work that will come, so the machine is not idle yet. */
 unsigned int timer_armed_count(void);

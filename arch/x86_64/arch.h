@@ -35,6 +35,10 @@ __attribute__((noreturn)) void arch_reboot(void);
 /* Raises a CPU exception on purpose (debug_fault=): ud, gp, pf or de. Returns if unknown. */
 void arch_raise_fault(const char *which);
 
+/* Makes sure this CPU's timer interrupt arrives by system time 'deadline_ns': arms it unless
+ * it is already armed for that or earlier. A deadline already past arrives almost at once.
+ * Called with interrupts disabled. */
+void arch_timer_arm(uint64_t deadline_ns);
 /* Nanoseconds since the TSC was calibrated, and the TSC rate. */
 uint64_t arch_time_ns(void);
 /* The system time (ns) at which the TSC read 'tsc': guests' time records pair the two exactly. */

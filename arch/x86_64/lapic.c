@@ -113,19 +113,34 @@ void lapic_timer_calibrate(void)
 {
 	lapic_write(REG_TIMER_DIV, 0x3);   /* divide by 16 */
 	lapic_write(REG_LVT_TIMER, LVT_MASKED);
-	lapic_write(REG_TIMER_INIT, 0xffffffff);
-	tsc_delay_us(10000);
-	uint32_t elapsed = 0xffffffff - lapic_read(REG_TIMER_CUR);
-	lapic_write(REG_TIMER_INIT, 0);
-	timer_ticks_per_ms = elapsed / 10;
-	if (!timer_ticks_per_ms)
-		timer_ticks_per_ms = 1;
+	/* Count for 10 ms of TSC time; if the counter ran out (an emulator whose APIC clock is
+	 * far faster than its TSC claims), measure again over a tenth of that. */
+	for (uint32_t us = 10000; us; us /= 10) {
+		lapic_write(REG_TIMER_INIT, 0xffffffff);
+		tsc_delay_us(us);
+		uint32_t left = lapic_read(REG_TIMER_CUR);
+		lapic_write(REG_TIMER_INIT, 0);
+		if (left == 0 && us > 10)
+			continue;
+		uint64_t per_ms = (uint64_t)(0xffffffffu - left) * 1000 / us;
+		timer_ticks_per_ms = per_ms > 0xffffffffu ? 0xffffffffu : per_ms ? (uint32_t)per_ms : 1;
+		return;
+	}
 }
 
-void lapic_timer_start_periodic(uint8_t vector, unsigned int hz)
+void lapic_timer_oneshot_init(uint8_t vector)
 {
 	lapic_write(REG_TIMER_DIV, 0x3);
-	lapic_write(REG_LVT_TIMER, LVT_PERIODIC | vector);
-	uint64_t count = (uint64_t)timer_ticks_per_ms * 1000 / hz;
-	lapic_write(REG_TIMER_INIT, count ? (uint32_t)count : 1);
+	lapic_write(REG_LVT_TIMER, vector);   /* one-shot: counts down once, then interrupts */
+}
+
+void lapic_timer_oneshot_ns(uint64_t ns)
+{
+	/* ticks = ns * ticks_per_ms / 10^6, without overflow for any delay below ~4 s. */
+	uint64_t ticks = ns / 1000 * timer_ticks_per_ms / 1000;
+	if (ticks == 0)
+		ticks = 1;
+	if (ticks > 0xffffffffull)
+		ticks = 0xffffffffull;
+	lapic_write(REG_TIMER_INIT, (uint32_t)ticks);   /* writing the initial count restarts it */
 }

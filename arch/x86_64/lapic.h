@@ -24,6 +24,8 @@ void lapic_send_ipi_others(enum ipi_mode mode, uint8_t vector);
 /* Measures the APIC timer against the TSC (boot CPU, after tsc_calibrate). */
 void lapic_timer_calibrate(void);
 /* Starts a periodic timer interrupt at 'hz' on this CPU. */
-void lapic_timer_start_periodic(uint8_t vector, unsigned int hz);
+/* The APIC timer in one-shot mode on 'vector'; then each lapic_timer_oneshot_ns() arms it once. */
+void lapic_timer_oneshot_init(uint8_t vector);
+void lapic_timer_oneshot_ns(uint64_t ns);
 
 #endif

@@ -15,6 +15,8 @@ struct cpu {
 	uint64_t stack_top;       /* top of the main stack in the guarded stack area */
 	volatile bool online;     /* set by the CPU itself once it is fully up */
 	volatile uint64_t timer_ticks;
+	/* System time the one-shot timer is armed for; 0 once its interrupt came (or none is armed). */
+	volatile uint64_t timer_armed_for;
 	struct cpu_tables tables; /* GDT and TSS */
 };
 

@@ -14,7 +14,11 @@
 #include "trap.h"
 #include "tsc.h"
 
-#define TIMER_HZ 100
+/* Until the scheduler arms the timer itself (arch_timer_arm), a tick arrives this often. */
+#define TIMER_FIRST_NS 10000000ull
+/* The earliest a one-shot is armed ahead: closer deadlines are treated as already due,
+ * because an interrupt that lands while it is still being armed helps nobody. */
+#define TIMER_MIN_AHEAD_NS 20000ull
 
 struct acpi_info platform_acpi;
 
@@ -31,6 +35,7 @@ static void timer_interrupt(struct trap_frame *f)
 {
 	(void)f;
 	this_cpu()->timer_ticks++;
+	this_cpu()->timer_armed_for = 0;   /* spent, however early or late it came */
 	lapic_eoi();
 }
 
@@ -53,7 +58,22 @@ void cpu_local_init(struct cpu *c)
 	arch_fpu_cpu_init();
 	lapic_cpu_init();
 	c->apic_id = lapic_id();
-	lapic_timer_start_periodic(VECTOR_TIMER, TIMER_HZ);
+	lapic_timer_oneshot_init(VECTOR_TIMER);
+	lapic_timer_oneshot_ns(TIMER_FIRST_NS);
+}
+
+void arch_timer_arm(uint64_t deadline_ns)
+{
+	struct cpu *c = this_cpu();
+	/* One APIC write per interrupt, not one per guest entry: only an earlier deadline, or
+	 * a timer whose interrupt has come (the APIC clock need not agree with the TSC, so it
+	 * may come early), needs arming. */
+	if (c->timer_armed_for && c->timer_armed_for <= deadline_ns)
+		return;
+	uint64_t now = arch_time_ns();
+	uint64_t ahead = deadline_ns > now + TIMER_MIN_AHEAD_NS ? deadline_ns - now : TIMER_MIN_AHEAD_NS;
+	c->timer_armed_for = now + ahead;
+	lapic_timer_oneshot_ns(ahead);
 }
 
 void arch_boot_cpu_init(const struct boot_info *bi, void (*next)(void))
@@ -94,8 +114,9 @@ void arch_platform_init(const struct boot_info *bi)
 	lapic_cpu_init();
 	lapic_timer_calibrate();
 	cpu_data[0].apic_id = lapic_id();
-	lapic_timer_start_periodic(VECTOR_TIMER, TIMER_HZ);
-	pr_info("apic: %s mode, timer at %u Hz\n", lapic_x2apic_mode() ? "x2APIC" : "xAPIC", TIMER_HZ);
+	lapic_timer_oneshot_init(VECTOR_TIMER);
+	lapic_timer_oneshot_ns(TIMER_FIRST_NS);
+	pr_info("apic: %s mode, one-shot timer\n", lapic_x2apic_mode() ? "x2APIC" : "xAPIC");
 }
 
 unsigned int arch_cpu_id(void)

@@ -160,6 +160,12 @@ void evtchn_mask(uint32_t port)
 		__atomic_fetch_or(&shared_info->evtchn_mask[port / 64], 1ull << (port % 64), __ATOMIC_SEQ_CST);
 }
 
+void evtchn_clear_pending(uint32_t port)
+{
+	if (port < KEEL_EVTCHN_PORTS)
+		__atomic_fetch_and(&shared_info->evtchn_pending[port / 64], ~(1ull << (port % 64)), __ATOMIC_SEQ_CST);
+}
+
 bool evtchn_is_pending(uint32_t port)
 {
 	return port < KEEL_EVTCHN_PORTS &&

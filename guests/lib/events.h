@@ -45,6 +45,8 @@ long evtchn_bind_vcpu(uint32_t port, uint32_t vcpu);
 long evtchn_unmask(uint32_t port);
 /* Sets the mask bit: events are still recorded as pending, but no upcall is raised for them. */
 void evtchn_mask(uint32_t port);
+/* Forgets an event of the port that has not been handled yet (its pending bit). */
+void evtchn_clear_pending(uint32_t port);
 /* The port's pending bit in shared info. */
 bool evtchn_is_pending(uint32_t port);
 

@@ -73,12 +73,16 @@ static void timer_event(uint32_t port, void *arg)
 	timer_fired = true;
 }
 
+static uint32_t timer_port;
+
 long timer_init(void)
 {
 	uint32_t port;
 	long rc = evtchn_bind_virq(KEEL_VIRQ_TIMER, 0, &port);
-	if (!rc)
+	if (!rc) {
 		events_set_handler(port, timer_event, 0);
+		timer_port = port;
+	}
 	return rc;
 }
 
@@ -99,8 +103,12 @@ long sleep_ns(uint64_t ns)
 		keel_sched_block();
 		asm volatile("sti; nop; cli" : : : "memory");   /* take the upcall that woke us */
 	}
-	if (!rc && !timer_fired)
-		set_timer(0);   /* woken by time alone: nothing left armed behind us */
+	if (!rc && !timer_fired) {
+		/* Woken by time alone: nothing may be left armed behind us, nor an event of this
+		 * timer that fired just before the cancel, or the next sleep would end at once. */
+		set_timer(0);
+		evtchn_clear_pending(timer_port);
+	}
 	if (flags & (1u << 9))
 		asm volatile("sti" : : : "memory");
 	return rc;

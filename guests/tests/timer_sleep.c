@@ -1,4 +1,5 @@
 /* timer_sleep.c: sleeping 50 ms on set_timer + sched_op BLOCK takes at least 50 ms of system time, and the wallclock is current. */
+#include "console.h"
 #include "events.h"
 #include "timer.h"
 #include "xtf.h"
@@ -7,6 +8,9 @@ const char xtf_test_name[] = "timer_sleep";
 
 #define SLEEP_NS   50000000ull     /* 50 ms */
 #define LATE_NS    2000000000ull   /* 2 s: far beyond any tick-bound lateness */
+#define SHORT_SLEEPS   15
+#define SHORT_SLEEP_NS 1000000ull      /* 1 ms */
+#define MEDIAN_LATE_NS 3000000ull      /* 3 ms: a 10 ms tick would make it ~9 ms */
 
 void test_main(const struct keel_start_info *si)
 {
@@ -47,6 +51,33 @@ void test_main(const struct keel_start_info *si)
 	asm volatile("cli");
 	if (timer_events != events)
 		xtf_failure("a cancelled timer fired");
+
+	/* Precision: the hypervisor arms its timer interrupt for the deadline itself, so short
+	 * sleeps end close to their deadline, not at the next 10 ms tick. The host may deschedule
+	 * the emulator now and then, so judge the median, not every sleep. */
+	uint64_t late[SHORT_SLEEPS];
+	for (unsigned int i = 0; i < SHORT_SLEEPS; i++) {
+		uint64_t start = time_now_ns();
+		sleep_ns(SHORT_SLEEP_NS);
+		uint64_t took = time_now_ns() - start;
+		late[i] = took > SHORT_SLEEP_NS ? took - SHORT_SLEEP_NS : 0;
+		if (took < SHORT_SLEEP_NS)
+			xtf_failure("a %llu ns sleep ended after %llu ns", (unsigned long long)SHORT_SLEEP_NS,
+				    (unsigned long long)took);
+	}
+	for (unsigned int i = 1; i < SHORT_SLEEPS; i++)   /* insertion sort: few values */
+		for (unsigned int j = i; j > 0 && late[j - 1] > late[j]; j--) {
+			uint64_t t = late[j];
+			late[j] = late[j - 1];
+			late[j - 1] = t;
+		}
+	uint64_t median = late[SHORT_SLEEPS / 2];
+	gprintf("xtf: timer_sleep: %u sleeps of %llu us: lateness min %llu us, median %llu us, max %llu us\n", SHORT_SLEEPS,
+		 (unsigned long long)SHORT_SLEEP_NS / 1000, (unsigned long long)late[0] / 1000,
+		 (unsigned long long)median / 1000, (unsigned long long)late[SHORT_SLEEPS - 1] / 1000);
+	if (median > MEDIAN_LATE_NS)
+		xtf_failure("median lateness %llu us, want <= %llu us", (unsigned long long)median / 1000,
+			    (unsigned long long)MEDIAN_LATE_NS / 1000);
 
 	uint64_t sec;
 	uint32_t nsec;
