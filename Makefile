@@ -13,8 +13,10 @@ include mk/guests.mk
 include mk/newlib.mk
 include mk/dom0.mk
 include mk/debug.mk
+include mk/bench.mk
+include mk/fuzz.mk
 
-.PHONY: all deps run test clean
+.PHONY: all deps run test clean bench
 all: $(HV_ELF) $(BOOT_EFI) $(GUEST_ELFS) $(DOM0_ELF)
 
 # Installs missing Debian packages; silent when everything is present.
@@ -26,7 +28,7 @@ run: deps
 	@tools/run-qemu.sh $(RUN_ARGS)
 
 test: deps
-	@$(MAKE) --no-print-directory all esp image unit-build
+	@$(MAKE) --no-print-directory all esp image unit-build fuzz-build
 	@tools/run-tests.sh
 
 clean:

@@ -164,13 +164,14 @@ static int set_on_reboot(struct domcfg *cfg, const char *value, char *why, size_
 static int set_disk(struct domcfg *cfg, const char *value, char *why, size_t why_size)
 {
 	static const char prefix[] = "part:";
+	/* The prefix first: a value shorter than it has no label to measure. */
+	if (strncmp(value, prefix, sizeof(prefix) - 1) != 0)
+		goto bad;
 	const char *label = value + sizeof(prefix) - 1;
-	const char *comma = strchr(value, ',');
+	const char *comma = strchr(label, ',');
 	size_t label_len = comma ? (size_t)(comma - label) : strlen(label);
 	bool readonly = false;
 
-	if (strncmp(value, prefix, sizeof(prefix) - 1) != 0 || (comma && comma < label))
-		goto bad;
 	if (comma) {
 		if (strcmp(comma, ",ro") == 0)
 			readonly = true;

@@ -3,9 +3,11 @@
 set -eu
 
 # Toolchain, UEFI loader, emulators (QEMU for SVM, Bochs for VMX), disk images, unit tests,
-# dom0's libc (newlib's source, an .xz tarball).
+# dom0's libc (newlib's source, an .xz tarball), the rings `make bench` compares Keel's
+# with (Concurrency Kit's ck_ring, Xen's public io/ring.h), and clang with libFuzzer's
+# runtime (libclang-rt-14-dev) for `make fuzz`.
 PACKAGES="gcc libc6-dev binutils make gnu-efi qemu-system-x86 ovmf mtools dosfstools gdisk libcmocka-dev python3
-bochs bochs-term bochsbios vgabios newlib-source xz-utils"
+bochs bochs-term bochsbios vgabios newlib-source xz-utils libck-dev libxen-dev clang-14 libclang-rt-14-dev"
 
 # One batched `dpkg -s`; a package counts only when its status is "install ok installed"
 # (a removed package whose config files remain is still listed, with another status).

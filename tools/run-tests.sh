@@ -28,6 +28,20 @@ for bin in "$BUILD"/unit/test_*; do
 	fi
 done
 
+# Fuzz smoke: each libFuzzer target a few seconds from its seeds, one test each; the
+# runner's last line is "fuzz: N passed, N failed" (a crash prints how to reproduce it).
+fuzz_bins=$(find "$BUILD/fuzz" -maxdepth 1 -type f -name 'fuzz_*' -perm -u+x 2>/dev/null | sort)
+if [ -n "$fuzz_bins" ]; then
+	fuzz_log="$BUILD/fuzz-summary.txt"
+	# shellcheck disable=SC2086 # one binary per word: the paths hold no blanks
+	tests/fuzz/run.sh "${FUZZ_SMOKE_SECONDS:-3}" $fuzz_bins | tee "$fuzz_log"
+	fuzz_summary=$(tail -n 1 "$fuzz_log")
+	fuzz_passed=$(printf '%s\n' "$fuzz_summary" | sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+	fuzz_failed=$(printf '%s\n' "$fuzz_summary" | sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+	passed=$((passed + ${fuzz_passed:-0}))
+	failed=$((failed + ${fuzz_failed:-1}))
+fi
+
 # End-to-end: boots under QEMU and Bochs; its last line is "e2e: N passed, N failed".
 e2e_log="$BUILD/e2e-summary.txt"
 mkdir -p "$BUILD"
