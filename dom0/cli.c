@@ -19,6 +19,8 @@
 static const struct cli_command *const command_tables[] = {
 	cmd_domain_commands,
 	cmd_system_commands,
+	cmd_pci_commands,
+	cmd_disk_commands,
 };
 #define NR_TABLES (sizeof(command_tables) / sizeof(command_tables[0]))
 

@@ -55,5 +55,7 @@ const struct keel_start_info *cli_start_info(void);
 /* The command tables, one per cmd_*.c file, each ended by a zeroed entry. */
 extern const struct cli_command cmd_domain_commands[];   /* list, create, destroy, ... */
 extern const struct cli_command cmd_system_commands[];   /* info, dmesg, top, ... */
+extern const struct cli_command cmd_pci_commands[];      /* lspci */
+extern const struct cli_command cmd_disk_commands[];     /* disks, disk-read */
 
 #endif

@@ -12,10 +12,12 @@
 #include "guest.h"
 #include "libc_glue.h"
 #include "paging.h"
+#include "pci.h"
 #include "thread.h"
 #include "timer.h"
 #include "trap.h"
 #include "tty.h"
+#include "virtio_blk.h"
 
 #define PT_ADDR_MASK 0x000ffffffffff000ull
 
@@ -69,6 +71,8 @@ void guest_main(const struct keel_start_info *si)
 	printf("dom0: %llu MiB RAM, heap %llu KiB from %#llx\n", (unsigned long long)(ram_end >> 20),
 	       (unsigned long long)((ram_end - heap) >> 10), (unsigned long long)heap);
 	tty_init();
+	pci_scan();   /* once, before any driver or command asks for a device; prints what it found */
+	virtio_blk_probe(si);   /* after pci_scan: DMA base, then every virtio-blk disk */
 	rc = domains_init(si);
 	if (rc)
 		printf("dom0: domain management unavailable (%ld)\n", rc);

@@ -8,6 +8,7 @@
 #include "console.h"
 #include "fatal.h"
 #include "hypercall.h"
+#include "irq_flags.h"
 #include "timer.h"
 
 /*
@@ -22,7 +23,6 @@
 /* Written at the lowest words of each stack; a thread that ran off its stack overwrote them. */
 #define STACK_CANARY      0x2174736c6565b4b1ull
 #define STACK_CANARY_WORDS 4
-#define RFLAGS_IF         (1u << 9)
 
 enum thread_state { THREAD_RUNNABLE, THREAD_WAITING, THREAD_DEAD };
 
@@ -53,25 +53,6 @@ static uint64_t scheduler_sp;
 static void (*idle_poll)(void);
 static uint64_t idle_poll_period_ns;
 
-static inline uint64_t irq_save(void)
-{
-	uint64_t flags;
-	asm volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
-	return flags;
-}
-
-static inline void irq_restore(uint64_t flags)
-{
-	if (flags & RFLAGS_IF)
-		asm volatile("sti" : : : "memory");
-}
-
-static inline bool irq_enabled(void)
-{
-	uint64_t flags;
-	asm volatile("pushfq; popq %0" : "=r"(flags));
-	return flags & RFLAGS_IF;
-}
 
 static void runq_push(struct thread *t)
 {

@@ -6,6 +6,8 @@
 
 #include "events.h"
 #include "hypercall.h"
+#include "irq_flags.h"
+#include "port_io.h"
 #include "thread.h"
 #include "timer.h"
 #include "tty_ring.h"
@@ -47,31 +49,6 @@ static uint8_t tx_storage[4096], rx_storage[1024];
 static struct tty_ring tx, rx;
 static struct waitq tx_space = WAITQ_INIT, rx_ready = WAITQ_INIT;
 static volatile uint64_t dropped;
-
-static inline void outb(uint16_t port, uint8_t value)
-{
-	asm volatile("outb %0, %1" : : "a"(value), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t value;
-	asm volatile("inb %1, %0" : "=a"(value) : "Nd"(port));
-	return value;
-}
-
-static inline uint64_t irq_save(void)
-{
-	uint64_t flags;
-	asm volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
-	return flags;
-}
-
-static inline void irq_restore(uint64_t flags)
-{
-	if (flags & (1u << 9))
-		asm volatile("sti" : : : "memory");
-}
 
 static long physdev_op(uint64_t cmd, void *arg)
 {

@@ -5,6 +5,7 @@
 
 #include "cmdline.h"
 #include "domain.h"
+#include "dom0_mmio.h"
 #include "domain_build.h"
 #include "guest_access.h"
 #include "guest_layout.h"
@@ -93,6 +94,7 @@ bool dom0_start(const struct boot_info *bi)
 		.name = DOM0_NAME, .image = phys_to_virt(dom0_module->base), .image_size = dom0_module->size,
 		.memory_bytes = ALIGN_UP(memory, PAGE_SIZE) + extra * PAGE_SIZE, .nr_vcpus = (unsigned int)vcpus,
 		.cmdline = dom0_module->cmdline, .privileged = true, .extra_pages = extra, .layout_out = &layout,
+		.dma_contiguous = true,   /* its drivers program devices with machine addresses (start_info.h) */
 	};
 	struct domain *d;
 	if (domain_build(&p, &d, error, sizeof(error)) < 0) {
@@ -104,6 +106,7 @@ bool dom0_start(const struct boot_info *bi)
 		domain_destroy(d);
 		return true;
 	}
+	dom0_mmio_setup(d, bi);   /* ECAM now, other device memory on first touch */
 	pr_info("dom0 (%s): started, %llu MiB, %u vCPU(s), %u boot module(s), entry %#llx\n", d->name,
 		(unsigned long long)(d->nr_pages * PAGE_SIZE >> 20), d->nr_vcpus, listed,
 		(unsigned long long)d->vcpus[0]->regs.rip);

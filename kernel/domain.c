@@ -162,6 +162,42 @@ int domain_populate(struct domain *d, uint64_t nr_pages)
 	return rc;
 }
 
+/* One machine-contiguous run, recorded as 2 MiB extents (and smaller ones for the rest) so it is freed like any RAM. */
+static int populate_contiguous(struct domain *d, uint64_t nr_pages, paddr_t *machine_base)
+{
+	unsigned int cap = (unsigned int)((nr_pages >> EXTENT_ORDER_MAX) + EXTENT_ORDER_MAX + 1);
+	d->extents = kcalloc(cap, sizeof(*d->extents));
+	if (!d->extents)
+		return -KEEL_ENOMEM;
+	paddr_t base = frame_alloc_contiguous(nr_pages);
+	if (base == FRAME_NONE)
+		return -KEEL_ENOMEM;
+	/* Whole 2 MiB extents first, then ever smaller ones: each stays naturally aligned. */
+	for (uint64_t gpa = 0; d->nr_pages < nr_pages;) {
+		unsigned int order = EXTENT_ORDER_MAX;
+		while (order && (1ull << order) > nr_pages - d->nr_pages)
+			order--;
+		memset(phys_to_virt(base + gpa), 0, PAGE_SIZE << order);   /* nothing of an earlier owner survives */
+		d->extents[d->nr_extents++] = (struct mem_extent){ gpa, base + gpa, order };
+		gpa += PAGE_SIZE << order;
+		d->nr_pages += 1ull << order;
+	}
+	*machine_base = base;
+	return map_range(d, 0, base, nr_pages);
+}
+
+int domain_populate_contiguous(struct domain *d, uint64_t nr_pages, paddr_t *machine_base)
+{
+	if (d->state != DOMAIN_BUILDING || d->nr_pages || nr_pages == 0 || nr_pages > d->max_pages)
+		return -KEEL_EINVAL;
+	int rc = populate_contiguous(d, nr_pages, machine_base);
+	if (!rc)
+		rc = shared_info_attach(d);
+	if (rc)
+		release_memory(d);
+	return rc;
+}
+
 static int populate(struct domain *d, uint64_t nr_pages)
 {
 	unsigned int cap = (unsigned int)((nr_pages >> EXTENT_ORDER_MAX) + EXTENT_ORDER_MAX + 1);

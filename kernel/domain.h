@@ -78,6 +78,9 @@ struct domain *domain_create(const char *name, uint64_t max_pages, unsigned int 
 			     bool privileged, int *error);
 /* Gives the domain nr_pages of zeroed RAM at guest-physical 0; 0 or -KEEL_E*. */
 int domain_populate(struct domain *d, uint64_t nr_pages);
+/* domain_populate with one machine-contiguous run (dom0's DMA-able RAM, start_info.h machine_base):
+ * host-physical = *machine_base + guest-physical. -KEEL_ENOMEM when no run that long is free. */
+int domain_populate_contiguous(struct domain *d, uint64_t nr_pages, paddr_t *machine_base);
 /* Host-physical address backing a guest-physical one, or FRAME_NONE. */
 paddr_t domain_gpa_to_hpa(const struct domain *d, uint64_t gpa);
 /* Starts a built domain (its vCPUs that are up run), or resumes a paused one; 0 or -KEEL_EINVAL. */

@@ -8,10 +8,14 @@
 #include "guest_layout.h"
 #include "keel/abi.h"
 #include "keel/start_info.h"
+#include "log.h"
 #include "mm.h"
 #include "shared_info.h"
 #include "string.h"
 #include "vcpu.h"
+
+/* populate()'s answer when the RAM is not one machine-contiguous run. */
+#define NO_MACHINE_BASE (~0ull)
 
 /* Identity map of all RAM with 2 MiB pages: the guest may replace it at once. */
 static int write_page_tables(struct domain *d, const struct guest_layout *l, uint64_t memory_bytes)
@@ -36,7 +40,9 @@ static int load_segments(struct domain *d, const struct domain_build_params *p, 
 	return 0;
 }
 
-static int write_start_info(struct domain *d, const struct domain_build_params *p, const struct guest_layout *l)
+/* 'machine_base' is NO_MACHINE_BASE unless the RAM is one machine-contiguous run. */
+static int write_start_info(struct domain *d, const struct domain_build_params *p, const struct guest_layout *l,
+			    uint64_t machine_base)
 {
 	static struct keel_start_info si;   /* one page: too big for the stack; builds are serialized */
 	const struct guest_identity id = {
@@ -44,9 +50,35 @@ static int write_start_info(struct domain *d, const struct domain_build_params *
 		.abi_version = KEEL_ABI_VERSION, .nr_pages = d->nr_pages, .name = d->name, .cmdline = p->cmdline,
 	};
 	guest_layout_start_info(l, &id, &si);
+	if (machine_base != NO_MACHINE_BASE) {
+		si.flags |= KEEL_SIF_DMA;
+		si.machine_base = machine_base;
+	}
 	if (si.shared_info_gpa != shared_info_gpa(d))
 		return -KEEL_EINVAL;   /* the two definitions of where shared info lives must agree */
 	return copy_to_guest_phys(d, l->start_info, &si, sizeof(si));
+}
+
+/* RAM for the domain: one machine-contiguous run when asked for and available, else scattered. */
+static int populate(struct domain *d, const struct domain_build_params *p, uint64_t *machine_base)
+{
+	uint64_t pages = p->memory_bytes / PAGE_SIZE;
+	if (p->dma_contiguous) {
+		paddr_t base;
+		int rc = domain_populate_contiguous(d, pages, &base);
+		if (rc != -KEEL_ENOMEM) {
+			if (!rc) {
+				*machine_base = base;
+				pr_info("%s: RAM is machine-contiguous at %#llx (DMA address = guest-physical + that)\n",
+					p->name, (unsigned long long)base);
+			}
+			return rc;
+		}
+		/* Still a working domain (CLI, domains), only without DMA: its drivers see the flag clear. */
+		pr_warn("keel: %s: no %llu MiB machine-contiguous run free: its RAM is scattered, no DMA\n",
+			p->name, (unsigned long long)(p->memory_bytes >> 20));
+	}
+	return domain_populate(d, pages);
 }
 
 static int fail(int rc, char *error, size_t size, const char *fmt, const char *detail)
@@ -75,14 +107,15 @@ int domain_build(const struct domain_build_params *p, struct domain **out, char 
 	if (!d)
 		return fail(rc, error, error_size, "cannot create the domain (error %s)",
 			    rc == -KEEL_ENOMEM ? "out of memory" : "invalid parameters");
-	rc = domain_populate(d, p->memory_bytes / PAGE_SIZE);
+	uint64_t machine_base = NO_MACHINE_BASE;
+	rc = populate(d, p, &machine_base);
 	if (rc) {
 		domain_destroy(d);
 		return fail(rc, error, error_size, "not enough free memory for the domain%s", "");
 	}
 
 	if (load_segments(d, p, &img) || write_page_tables(d, &l, p->memory_bytes) ||
-	    write_start_info(d, p, &l) || copy_to_guest_phys(d, l.gdt, guest_layout_gdt, sizeof(guest_layout_gdt))) {
+	    write_start_info(d, p, &l, machine_base) || copy_to_guest_phys(d, l.gdt, guest_layout_gdt, sizeof(guest_layout_gdt))) {
 		domain_destroy(d);
 		return fail(-KEEL_EFAULT, error, error_size, "cannot write the domain's boot pages%s", "");
 	}

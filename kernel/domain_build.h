@@ -19,6 +19,9 @@ struct domain_build_params {
 	bool privileged;
 	uint64_t extra_pages;              /* left unused after the boot stack (guest_layout.h) */
 	struct guest_layout *layout_out;   /* if set, receives where everything went */
+	/* dom0: RAM in one machine-contiguous run, published as start-info's machine_base with
+	 * KEEL_SIF_DMA; if no run that long is free, scattered RAM and the flag clear (logged). */
+	bool dma_contiguous;
 };
 
 /*

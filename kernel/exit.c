@@ -1,8 +1,9 @@
-/* exit.c: handling a vCPU's exits: hypercalls, CPUID, MSRs, port I/O, HLT and fatal events. */
+/* exit.c: handling a vCPU's exits: hypercalls, CPUID, MSRs, port I/O, HLT, hidden features' instructions and fatal events. */
 #include "exit.h"
 
 #include "arch.h"
 #include "cpuid_policy.h"
+#include "dom0_mmio.h"
 #include "domain.h"
 #include "guest_access.h"
 #include "hypercall.h"
@@ -11,6 +12,7 @@
 #include "sched.h"
 #include "vcpu.h"
 
+#define VECTOR_UD 6
 #define VECTOR_GP 13
 
 /*
@@ -42,6 +44,17 @@ static bool skip_instruction(struct vcpu *v, const struct virt_exit *e, enum ins
 static void inject_gp(struct vcpu *v)
 {
 	virt->inject_exception(v->arch, VECTOR_GP, true, 0);
+}
+
+/*
+ * #UD, with RIP still at the instruction (a fault): what a CPU without the feature does.
+ * For the instructions that reach here it is what the guest was told: CPUID
+ * (cpuid_policy.c) hides MONITOR, XSAVE, VMX and SVM. If the policy ever offers one of
+ * them, its exit needs a real handler instead.
+ */
+static void inject_ud(struct vcpu *v)
+{
+	virt->inject_exception(v->arch, VECTOR_UD, false, 0);
 }
 
 static void handle_cpuid(struct vcpu *v, const struct virt_exit *e)
@@ -136,7 +149,15 @@ void vcpu_handle_exit(struct vcpu *v, const struct virt_exit *e)
 			sched_block(v);
 		}
 		break;
+	case VIRT_EXIT_MONITOR:
+	case VIRT_EXIT_MWAIT:
+	case VIRT_EXIT_XSETBV:
+	case VIRT_EXIT_VIRT_INSN:
+		inject_ud(v);
+		break;
 	case VIRT_EXIT_MEM_VIOLATION:
+		if (dom0_mmio_fault(d, e->gpa, e->access))
+			break;   /* dom0's first touch of device memory: mapped now, the access is retried */
 		domain_crash(d, "%s violation: %s of gpa %#llx at rip %#llx", virt->paging_name,
 			     access_name(e->access), (unsigned long long)e->gpa, (unsigned long long)v->regs.rip);
 		break;

@@ -387,6 +387,60 @@ paddr_t frame_alloc_zeroed(unsigned order)
 	return pa;
 }
 
+/* Whether a whole max-order block starts free at pfn. */
+static bool max_block_free_at(uint64_t pfn)
+{
+	return pfn < fa.nr_pfns && head_test(pfn) && checked_block(pfn)->order == FRAME_MAX_ORDER;
+}
+
+/*
+ * Takes 'blocks' max-order blocks in a row, starting at a free one of 'zone' that has
+ * enough free successors (all inside the zone too, if 'within_zone').
+ */
+static paddr_t take_run(enum frame_zone zone, bool within_zone, uint64_t blocks, uint64_t frames)
+{
+	const uint64_t step = block_frames(FRAME_MAX_ORDER);
+	for (paddr_t pa = fa.free_head[zone][FRAME_MAX_ORDER]; pa != FRAME_NONE; pa = block_at(pa)->next) {
+		uint64_t first = pa >> PAGE_SHIFT;
+		uint64_t n = 1;
+		while (n < blocks && max_block_free_at(first + n * step) && (!within_zone || zone_of(first + n * step) == zone))
+			n++;
+		if (n < blocks)
+			continue;
+		for (uint64_t i = 0; i < blocks; i++)
+			list_remove(zone_of(first + i * step), FRAME_MAX_ORDER, first + i * step);
+		/* The unused tail goes back as the largest aligned blocks that fit. */
+		uint64_t end = first + blocks * step;
+		for (uint64_t pfn = first + frames; pfn < end;) {
+			unsigned order = FRAME_MAX_ORDER;
+			while (order > 0 && ((pfn & (block_frames(order) - 1)) || pfn + block_frames(order) > end))
+				order--;
+			insert_free(pfn, order);
+			pfn += block_frames(order);
+		}
+		return first << PAGE_SHIFT;
+	}
+	return FRAME_NONE;
+}
+
+paddr_t frame_alloc_contiguous(uint64_t frames)
+{
+	if (frames == 0 || frames > (FRAME_PHYS_LIMIT >> PAGE_SHIFT))
+		return FRAME_NONE;
+	uint64_t blocks = (frames + block_frames(FRAME_MAX_ORDER) - 1) / block_frames(FRAME_MAX_ORDER);
+	paddr_t pa = FRAME_NONE;
+	spin_lock(&fa.lock);
+	/* All below 4 GiB first, where devices with 32-bit DMA reach it; then above; then across the edge. */
+	if (fa.ready)
+		pa = take_run(ZONE_DMA32, true, blocks, frames);
+	if (fa.ready && pa == FRAME_NONE)
+		pa = take_run(ZONE_HIGH, true, blocks, frames);
+	if (fa.ready && pa == FRAME_NONE)
+		pa = take_run(ZONE_DMA32, false, blocks, frames);
+	spin_unlock(&fa.lock);
+	return pa;
+}
+
 /* Whether some free block headed below pfn is large enough to cover it. */
 static bool inside_larger_free_block(uint64_t pfn, unsigned order)
 {

@@ -57,6 +57,14 @@ paddr_t frame_alloc_below(unsigned order, paddr_t limit);
 paddr_t frame_alloc_zeroed(unsigned order);
 
 /*
+ * 'frames' machine-contiguous frames for memory a device reaches by DMA (dom0's RAM),
+ * starting on a 2^FRAME_MAX_ORDER-frame boundary, below 4 GiB if such a run is free there;
+ * not zeroed. FRAME_NONE if no run that long is free. Give it back in naturally aligned
+ * pieces (frame_free of each), in any order.
+ */
+paddr_t frame_alloc_contiguous(uint64_t frames);
+
+/*
  * Returns a block from frame_alloc*() with the same order. Panics on a misaligned
  * address, a block never handed to the allocator, or a block (or part of one) that
  * is already free.

@@ -35,6 +35,21 @@ static int bind_irq(struct vcpu *v, uint64_t arg)
 	return rc;
 }
 
+static int map_msi(struct vcpu *v, uint64_t arg)
+{
+	struct keel_physdev_map_msi m;
+	int rc = copy_from_guest(v, &m, arg, sizeof(m));
+	if (rc)
+		return rc;
+	rc = pirq_map_msi(v->domain, m.vcpu, m.flags, &m.port, &m.address, &m.data);
+	if (rc)
+		return rc;
+	rc = copy_to_guest(v, arg, &m, sizeof(m));
+	if (rc)
+		evtchn_close(v->domain, m.port);   /* the caller cannot learn the message: the vector goes back */
+	return rc;
+}
+
 static int irq_eoi(struct vcpu *v, uint64_t arg)
 {
 	struct keel_physdev_irq_eoi e;
@@ -55,6 +70,8 @@ int64_t hc_physdev_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a3, u
 		return bind_irq(v, arg);
 	case KEEL_PHYSDEVOP_IRQ_EOI:
 		return irq_eoi(v, arg);
+	case KEEL_PHYSDEVOP_MAP_MSI:
+		return map_msi(v, arg);
 	default:
 		return -KEEL_ENOSYS;
 	}

@@ -1,4 +1,4 @@
-/* pirq.c: the table of physical lines bound to dom0's ports: binding, firing, EOI and unbinding (physdev.h P1-P3). */
+/* pirq.c: the table of physical lines and MSI vectors bound to dom0's ports: binding, firing, EOI and unbinding (physdev.h P1-P3, M1-M3). */
 #include "pirq.h"
 
 #include <stdbool.h>
@@ -19,7 +19,8 @@ struct pirq_binding {
 	struct domain *d;     /* NULL: the slot is free */
 	uint32_t port;
 	uint32_t irq;         /* as the domain named it: what STATUS reports and the port keeps */
-	uint32_t gsi;
+	uint32_t gsi;         /* an MSI's: IOAPIC_MSI_KEY_FIRST + slot (ioapic.h) */
+	bool msi;             /* edge by nature: never masked, IRQ_EOI does nothing (M2) */
 };
 
 /* evtchn.h has the lock order: this lock comes before every event-channel lock. */
@@ -114,6 +115,40 @@ int pirq_bind(struct domain *d, uint32_t irq, uint32_t flags, uint32_t vcpu, uin
 	return rc;
 }
 
+/* MSI slot n uses key IOAPIC_MSI_KEY_FIRST + n and reports irq KEEL_PIRQ_MSI_FIRST + n: unique while bound. */
+static int map_msi_locked(struct domain *d, uint32_t vcpu, uint32_t *port, uint64_t *address, uint32_t *data)
+{
+	struct pirq_binding *b = free_binding();
+	if (!b)
+		return -KEEL_ENOSPC;
+	uint32_t n = (uint32_t)(b - bindings);
+	uint32_t key = IOAPIC_MSI_KEY_FIRST + n, irq = KEEL_PIRQ_MSI_FIRST + n;
+	int rc = ioapic_route_msi(key, pirq_line_fired, address, data);
+	if (rc)
+		return rc == -2 ? -KEEL_ENODEV : -KEEL_ENOSPC;
+	rc = evtchn_bind_pirq(d, irq, vcpu, port);
+	if (rc) {
+		ioapic_unroute(key);
+		return rc;
+	}
+	/* A message before this line finds no binding under our lock and is dropped: the device is not programmed yet. */
+	*b = (struct pirq_binding){ .d = d, .port = *port, .irq = irq, .gsi = key, .msi = true };
+	return 0;
+}
+
+int pirq_map_msi(struct domain *d, uint32_t vcpu, uint32_t flags, uint32_t *port, uint64_t *address,
+		 uint32_t *data)
+{
+	if (flags || vcpu >= d->nr_vcpus)
+		return -KEEL_EINVAL;
+	unsigned long irqflags = irq_save();
+	spin_lock(&pirq_lock);
+	int rc = map_msi_locked(d, vcpu, port, address, data);
+	spin_unlock(&pirq_lock);
+	irq_restore(irqflags);
+	return rc;
+}
+
 int pirq_eoi(struct domain *d, uint32_t port)
 {
 	uint32_t irq;
@@ -123,9 +158,9 @@ int pirq_eoi(struct domain *d, uint32_t port)
 	unsigned long flags = irq_save();
 	spin_lock(&pirq_lock);
 	struct pirq_binding *b = binding_of_port(d, port);
-	if (b)
+	if (b && !b->msi)
 		ioapic_unmask(b->gsi);
-	else
+	else if (!b)
 		rc = -KEEL_EBADF;   /* closed meanwhile */
 	spin_unlock(&pirq_lock);
 	irq_restore(flags);

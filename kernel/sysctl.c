@@ -1,9 +1,10 @@
-/* sysctl.c: the sysctl hypercall: the hypervisor log, the machine's resources, one vCPU's state, and a domain's console_io history. */
+/* sysctl.c: the sysctl hypercall: the hypervisor log, the machine's resources, one vCPU's state, a domain's console_io history, and the ECAM windows. */
 #include "sysctl.h"
 
 #include <stdbool.h>
 
 #include "arch.h"
+#include "dom0_mmio.h"
 #include "domain.h"
 #include "evtchn.h"
 #include "grant.h"
@@ -95,6 +96,21 @@ static void physinfo(struct keel_sysctl_physinfo *p)
 	p->grants = (uint32_t)(gs.grants + gs.maps);   /* entries and mappings: both must return to zero */
 }
 
+static int pci_ecam(struct keel_sysctl_pci_ecam *w)
+{
+	struct platform_ecam e;
+	unsigned int count = dom0_mmio_ecam(w->index, &e);
+	if (w->index >= count)
+		return -KEEL_ENOENT;
+	w->count = count;
+	w->base = e.base;
+	w->segment = e.segment;
+	w->start_bus = e.start_bus;
+	w->end_bus = e.end_bus;
+	w->pad = 0;
+	return 0;
+}
+
 static int vcpu_info(struct keel_sysctl_vcpu_info *info)
 {
 	domctl_lock();   /* keeps the domain from being destroyed while it is read */
@@ -139,6 +155,9 @@ int64_t hc_sysctl(struct vcpu *v, uint64_t op_gva, uint64_t a2, uint64_t a3, uin
 		break;
 	case KEEL_SYSCTL_CONSOLE_READ:
 		rc = console_read(v, &op.u.console_read);
+		break;
+	case KEEL_SYSCTL_PCI_ECAM:
+		rc = pci_ecam(&op.u.pci_ecam);
 		break;
 	default:
 		return -KEEL_ENOSYS;

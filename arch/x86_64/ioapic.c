@@ -1,4 +1,4 @@
-/* ioapic.c: IOAPIC discovery from the MADT, masking, and routing physical lines to host vectors on the boot CPU. */
+/* ioapic.c: IOAPIC discovery from the MADT, masking, and routing physical lines and MSI messages to host vectors on the boot CPU. */
 #include "ioapic.h"
 
 #include "acpi.h"
@@ -135,31 +135,60 @@ int ioapic_resolve(uint32_t irq, struct irq_line *line)
 	return serving(line->gsi, &pin) ? 0 : -1;
 }
 
+/* With ioapic_lock held: a free vector slot given to 'key' and 'fired', or -1. */
+static int claim_slot_locked(uint32_t key, irq_line_fired_fn fired)
+{
+	for (unsigned int slot = 0; slot < IOAPIC_VECTOR_COUNT; slot++) {
+		if (vector_gsi[slot] != UINT32_MAX)
+			continue;
+		vector_gsi[slot] = key;
+		vector_fired[slot] = fired;
+		return (int)slot;
+	}
+	return -1;
+}
+
 int ioapic_route(const struct irq_line *line, irq_line_fired_fn fired)
 {
 	uint32_t pin;
 	const struct ioapic *io = serving(line->gsi, &pin);
 	if (!io)
 		return -1;
-	int rc = -1;
 	unsigned long flags = irq_save();
 	spin_lock(&ioapic_lock);
-	for (unsigned int slot = 0; slot < IOAPIC_VECTOR_COUNT; slot++) {
-		if (vector_gsi[slot] != UINT32_MAX)
-			continue;
-		vector_gsi[slot] = line->gsi;
-		vector_fired[slot] = fired;
-		uint32_t low = RTE_MASKED | (IOAPIC_VECTOR_FIRST + slot) |
+	int slot = claim_slot_locked(line->gsi, fired);
+	if (slot >= 0) {
+		uint32_t low = RTE_MASKED | (IOAPIC_VECTOR_FIRST + (uint32_t)slot) |
 			       (line->level ? RTE_LEVEL : 0) | (line->active_low ? RTE_ACTIVE_LOW : 0);
 		/* Physical destination: the boot CPU's APIC ID in bits 56-63. */
 		reg_write(io, REG_REDIR(pin) + 1, cpu_data[0].apic_id << 24);
 		reg_write(io, REG_REDIR(pin), low);
-		rc = 0;
-		break;
 	}
 	spin_unlock(&ioapic_lock);
 	irq_restore(flags);
-	return rc;
+	return slot >= 0 ? 0 : -1;
+}
+
+/* The MSI address window (Intel SDM vol. 3, 11.11.1): destination ID in bits 12-19, physical mode. */
+#define MSI_ADDRESS_BASE 0xfee00000ull
+#define MSI_DEST_SHIFT   12
+
+int ioapic_route_msi(uint32_t key, irq_line_fired_fn fired, uint64_t *address, uint32_t *data)
+{
+	uint32_t dest = cpu_data[0].apic_id;
+	if (dest > 0xff)
+		return -2;
+	unsigned long flags = irq_save();
+	spin_lock(&ioapic_lock);
+	int slot = claim_slot_locked(key, fired);
+	spin_unlock(&ioapic_lock);
+	irq_restore(flags);
+	if (slot < 0)
+		return -1;
+	*address = MSI_ADDRESS_BASE | ((uint64_t)dest << MSI_DEST_SHIFT);
+	/* Fixed delivery (bits 8-10 zero), edge (bit 15 clear): just the vector. */
+	*data = IOAPIC_VECTOR_FIRST + (uint32_t)slot;
+	return 0;
 }
 
 void ioapic_unroute(uint32_t gsi)

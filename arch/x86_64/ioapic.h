@@ -33,6 +33,16 @@ int ioapic_resolve(uint32_t irq, struct irq_line *line);
 
 /* Gives the line a vector and programs it masked, fixed delivery to the boot CPU; 0 or -1 (no vector left). */
 int ioapic_route(const struct irq_line *line, irq_line_fired_fn fired);
+/*
+ * Message-signalled interrupts share the vectors. 'key' (IOAPIC_MSI_KEY_FIRST and up, a GSI
+ * no IOAPIC serves) names the vector to 'fired', ioapic_unroute and ioapic_unmask as a GSI
+ * names a line; masking it is a no-op, as an MSI has no line to mask. Gives it a vector and
+ * fills the message that fires it: fixed delivery to the boot CPU (physical destination),
+ * edge. 0, -1 (no vector left) or -2 (the boot CPU's APIC ID does not fit an xAPIC message).
+ */
+#define IOAPIC_MSI_KEY_FIRST 0x80000000u
+int ioapic_route_msi(uint32_t key, irq_line_fired_fn fired, uint64_t *address, uint32_t *data);
+
 /* Masks the line and gives its vector back. */
 void ioapic_unroute(uint32_t gsi);
 /* Lets a routed line fire again (it is masked each time it fires). */

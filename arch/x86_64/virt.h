@@ -46,6 +46,10 @@ enum virt_exit_reason {
 	VIRT_EXIT_WRMSR,
 	VIRT_EXIT_IO,              /* IN/OUT/INS/OUTS: io_port, io_size, io_in */
 	VIRT_EXIT_HLT,
+	VIRT_EXIT_MONITOR,         /* MONITOR (the kernel's CPUID hides it) */
+	VIRT_EXIT_MWAIT,           /* MWAIT, armed or not */
+	VIRT_EXIT_XSETBV,          /* XSETBV (the guest set CR4.OSXSAVE although CPUID hides XSAVE) */
+	VIRT_EXIT_VIRT_INSN,       /* the guest's own VMX or SVM instruction (VMXON, VMRUN, INVEPT, ...) */
 	VIRT_EXIT_MEM_VIOLATION,   /* EPT violation / nested page fault: gpa, access */
 	VIRT_EXIT_TRIPLE_FAULT,    /* triple fault / SHUTDOWN */
 	VIRT_EXIT_ENTRY_FAILED,    /* the hardware refused to enter: detail says why */
@@ -79,6 +83,13 @@ struct p2m {
 #define P2M_WRITE  (1u << 1)
 #define P2M_EXEC   (1u << 2)
 #define P2M_RWX    (P2M_READ | P2M_WRITE | P2M_EXEC)
+/*
+ * The leaf maps device registers, not RAM: uncached whatever the guest's own page tables
+ * and PAT say (EPT: memory type UC in the leaf, which wins over the guest's PAT type;
+ * NPT: PCD|PWT in the leaf, host PAT entry 3, UC, which wins when combined with the
+ * guest's type). Without it a leaf is write-back RAM. Only dom0's MMIO uses it.
+ */
+#define P2M_UNCACHED (1u << 3)
 
 struct vcpu_arch;   /* owned by the backend */
 struct io_bitmap;   /* a domain's I/O port permissions, owned by arch (io_bitmap.h) */
@@ -126,6 +137,8 @@ struct virt_ops {
 	int  (*p2m_map)(struct p2m *p2m, uint64_t gpa, paddr_t hpa, unsigned int order, unsigned int perms);
 	void (*p2m_unmap)(struct p2m *p2m, uint64_t gpa, unsigned int order);
 	void (*p2m_destroy)(struct p2m *p2m);
+	/* What gpa maps to: 0 with *hpa and *perms (P2M_*, P2M_UNCACHED included), or -1 when unmapped. */
+	int  (*p2m_lookup)(const struct p2m *p2m, uint64_t gpa, paddr_t *hpa, unsigned int *perms);
 	/* Drops cached translations of this address space on every CPU that may hold them. */
 	void (*p2m_flush)(struct p2m *p2m, uint16_t asid);
 

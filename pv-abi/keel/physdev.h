@@ -1,6 +1,6 @@
 /*
  * physdev.h: dom0's access to the physical machine (KEEL_HC_PHYSDEV_OP): the serial
- * console, and physical interrupts delivered as event channels.
+ * console, and physical interrupts (lines and MSI) delivered as event channels.
  *
  *     long physdev_op(uint64_t cmd, void *arg)
  *
@@ -39,6 +39,28 @@
  *      storm the machine while dom0 is not running.
  *  P3. CLOSE of the port (event_channel.h) masks the line and unbinds it. dom0's death
  *      does the same for all its lines.
+ *
+ * ---------------------------------------------------------------------------------
+ * Message-signalled interrupts (MSI, MSI-X)
+ * ---------------------------------------------------------------------------------
+ * MAP_MSI gives dom0 a host vector bound to a new PIRQ port and the message (address and
+ * data) that raises it, for dom0 to write into a device's MSI capability or one entry of
+ * its MSI-X table. Rules:
+ *  M1. 'vcpu' must exist and 'flags' must be 0 (else -KEEL_EINVAL); -KEEL_ENOSPC when no
+ *      vector is left (MSI vectors and BIND_IRQ lines share the same 64); -KEEL_ENODEV when
+ *      the CPU that takes interrupts cannot be named in an xAPIC message (APIC ID > 255).
+ *      The message is address = 0xfee00000 | (destination APIC ID << 12) (address_hi 0),
+ *      data = the vector: fixed delivery, physical destination, edge.
+ *  M2. When the message arrives the hypervisor acknowledges the local APIC and sets the
+ *      port pending. STATUS reports the port as PIRQ with 'irq' KEEL_PIRQ_MSI_FIRST + n.
+ *      MSI is edge-triggered: a message is one event and nothing stays asserted, so nothing
+ *      is masked and nothing can storm. IRQ_EOI on an MSI port is accepted and does
+ *      nothing. Messages that arrive while the port is still pending merge into one event;
+ *      a driver re-checks its device (e.g. a used ring) after handling it.
+ *  M3. CLOSE frees the vector; dom0's death frees all of them. Disable the device's MSI
+ *      (or mask the MSI-X entry) first: a message that arrives after CLOSE hits a free
+ *      vector, which the hypervisor ignores, or a vector already given to another port,
+ *      which then sees one spurious event.
  */
 #ifndef KEEL_PV_PHYSDEV_H
 #define KEEL_PV_PHYSDEV_H
@@ -48,6 +70,7 @@
 #define KEEL_PHYSDEVOP_CLAIM_CONSOLE  0
 #define KEEL_PHYSDEVOP_BIND_IRQ       1
 #define KEEL_PHYSDEVOP_IRQ_EOI        2
+#define KEEL_PHYSDEVOP_MAP_MSI        3
 
 /*
  * CLAIM_CONSOLE: dom0 takes over the hypervisor's log UART. From then on
@@ -75,7 +98,17 @@ struct keel_physdev_bind_irq {
 #define KEEL_PIRQF_ACTIVE_LOW   (1u << 1)
 #define KEEL_PIRQF_EXPLICIT     (1u << 2)   /* use LEVEL/ACTIVE_LOW as given, not the MADT's */
 
-/* IRQ_EOI: unmasks the line bound to 'port' (P2). -KEEL_EBADF: not a PIRQ port.
+/* MAP_MSI: see M1-M3. */
+struct keel_physdev_map_msi {
+	uint32_t vcpu;         /* IN: the vCPU that is notified */
+	uint32_t flags;        /* IN: 0 */
+	uint32_t port;         /* OUT: the new PIRQ port */
+	uint32_t data;         /* OUT: the message data (the vector; edge, fixed delivery) */
+	uint64_t address;      /* OUT: the message address (below 4 GiB: address_hi is 0) */
+};
+#define KEEL_PIRQ_MSI_FIRST     0x8000   /* STATUS 'irq' of MSI ports: this + n, never a GSI */
+
+/* IRQ_EOI: unmasks the line bound to 'port' (P2); does nothing for an MSI port (M2). -KEEL_EBADF: not a PIRQ port.
  * SEND on a PIRQ port is -KEEL_EBADF too: only the line raises it. */
 struct keel_physdev_irq_eoi {
 	uint32_t port;         /* IN */

@@ -54,6 +54,24 @@
 
 /* flags */
 #define KEEL_SIF_PRIVILEGED    (1u << 0)   /* this is dom0 */
+#define KEEL_SIF_DMA           (1u << 1)   /* RAM is machine-contiguous at machine_base (below) */
+
+/*
+ * DMA (dom0 only). A device dom0 programs reaches memory by machine-physical address,
+ * and Keel uses no IOMMU. So the hypervisor backs dom0's RAM with one machine-contiguous
+ * run (4 MiB-aligned, below 4 GiB when such a run is free) and sets KEEL_SIF_DMA:
+ *
+ *     DMA address = guest-physical address + machine_base     (for 0 <= GPA < nr_pages * 4096)
+ *
+ * Why an offset, not guest-physical == machine-physical: an identity layout would have to
+ * put dom0's RAM where the firmware's memory map has a free hole large enough, link (or
+ * relocate) dom0's image at an address only known at boot, and move every fixed
+ * guest-physical address of this layout (image at 0x100000, shared info right after RAM)
+ * for dom0 alone. One published base keeps dom0's layout the same as every other
+ * domain's, and a driver adds one constant. If no run that long is free at boot, dom0 still
+ * starts with scattered RAM, KEEL_SIF_DMA clear and machine_base 0: it must then not
+ * program a device for DMA. Every other domain has the flag clear and machine_base 0.
+ */
 
 /*
  * Devices. Split drivers find each other through start-info, not through a directory
@@ -105,7 +123,8 @@ struct keel_start_info {
 	uint32_t nr_devices;       /* entries in devices[] that are in use */
 	uint32_t pad1;
 	struct keel_device devices[KEEL_MAX_DEVICES];  /* the domain's devices, see above */
-	uint8_t  reserved[4096 - 112 - KEEL_CMDLINE_MAX - 32 - KEEL_MAX_DEVICES * 32];  /* zero */
+	uint64_t machine_base;     /* dom0 with KEEL_SIF_DMA: machine address of GPA 0 (see DMA above), else 0 */
+	uint8_t  reserved[4096 - 112 - KEEL_CMDLINE_MAX - 32 - KEEL_MAX_DEVICES * 32 - 8];  /* zero */
 };
 
 _Static_assert(sizeof(struct keel_start_info) == 4096, "start_info is one page");

@@ -5,7 +5,8 @@
  *
  * Every caller but dom0 gets -KEEL_EPERM. Returns 0 or a negated error: -KEEL_EFAULT
  * (op or a buffer unmapped), -KEEL_EINVAL (bad field), -KEEL_ESRCH (READ_VCPU of a
- * domain or vCPU that does not exist), -KEEL_ENOSYS (unknown cmd).
+ * domain or vCPU that does not exist), -KEEL_ENOENT (PCI_ECAM index past the last
+ * window), -KEEL_ENOSYS (unknown cmd). OUT fields are written only on success.
  */
 #ifndef KEEL_PV_SYSCTL_H
 #define KEEL_PV_SYSCTL_H
@@ -16,6 +17,7 @@
 #define KEEL_SYSCTL_PHYSINFO    1
 #define KEEL_SYSCTL_VCPU_INFO   2
 #define KEEL_SYSCTL_CONSOLE_READ 3
+#define KEEL_SYSCTL_PCI_ECAM    4
 
 /* READ_LOG: copies up to 'size' bytes of the hypervisor log, starting 'offset' bytes
  * into what it still holds (oldest first); 'size' returns the bytes copied (0 = end). */
@@ -66,6 +68,31 @@ struct keel_sysctl_console_read {
 	uint64_t size;         /* IN/OUT */
 };
 
+/*
+ * PCI_ECAM: where dom0 reaches PCI configuration space. Each window is one PCI segment's
+ * enhanced configuration space from the ACPI MCFG table: bus B, device D, function F,
+ * register R is at base + (B << 20 | D << 15 | F << 12 | R), for start_bus <= B <= end_bus.
+ * The hypervisor maps a window into dom0 at guest-physical == machine-physical, uncached,
+ * before dom0 runs, and lists only windows it mapped in full: dom0 may use every one it
+ * is told of. Ask for index 0, 1, ... ; 'count' says how many there are, and an index at
+ * or past it gets -KEEL_ENOENT (always, when there is no MCFG: then config space is
+ * reachable only through ports 0xcf8/0xcfc, which dom0 owns).
+ * Other device memory (PCI BARs) needs no call: dom0 simply accesses it at its machine
+ * address, and the hypervisor maps it uncached at the first touch unless it is RAM, a
+ * device the hypervisor keeps (local APIC, IOAPICs), or collides with dom0's own
+ * guest-physical layout (RAM, shared info, grant and foreign windows); such an access
+ * stays an EPT/NPT violation and crashes dom0, with the reason in the log.
+ */
+struct keel_sysctl_pci_ecam {
+	uint32_t index;        /* IN */
+	uint32_t count;        /* OUT: windows there are */
+	uint64_t base;         /* OUT: address of bus 0 of the segment (even when start_bus > 0) */
+	uint16_t segment;      /* OUT: PCI segment group */
+	uint8_t  start_bus;    /* OUT: first bus decoded */
+	uint8_t  end_bus;      /* OUT: last bus decoded */
+	uint32_t pad;
+};
+
 struct keel_sysctl {
 	uint32_t cmd;
 	uint32_t pad;
@@ -74,6 +101,7 @@ struct keel_sysctl {
 		struct keel_sysctl_physinfo physinfo;
 		struct keel_sysctl_vcpu_info vcpu_info;
 		struct keel_sysctl_console_read console_read;
+		struct keel_sysctl_pci_ecam pci_ecam;
 		uint8_t pad[56];
 	} u;
 };

@@ -1,10 +1,10 @@
 """qemu.py: boots a disk image under QEMU (q35, OVMF, TCG) for one test, serial captured to a log file."""
 import shutil
 import socket
-import threading
 import time
 
 from harness import Console, Failure, kill, spawn
+from serial_socket import SerialSocket
 
 OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
@@ -13,7 +13,7 @@ EXIT_TEST_PASS = (0x10 << 1) | 1     # 33: test_exit after the boot report
 EXIT_TEST_PANIC = (0x11 << 1) | 1    # 35: a panic while test_exit is set
 
 
-class Qemu:
+class Qemu(SerialSocket):
     """A context manager: starts QEMU on enter, always kills it on exit.
 
     disk_device: "virtio" (virtio-blk-pci, like `make run`) or "usb" (a USB stick on xHCI).
@@ -21,10 +21,13 @@ class Qemu:
     accel: "tcg" (one host thread per vCPU) or e.g. "tcg,thread=single" (all vCPUs on one).
     interactive: COM1 is also a socket the test types into (send()); its output still goes
         to the log file, so wait_for works the same way.
+    extra_disks: raw images attached after the boot disk as modern-only virtio-blk-pci devices
+        (disable-legacy=on), in order; snapshot=on like the boot disk.
     """
 
     def __init__(self, case, disk, smp=1, mem="512M", cpu="qemu64,+svm,+npt",
-                 disk_device="virtio", com2=False, tag="qemu", accel="tcg", interactive=False):
+                 disk_device="virtio", com2=False, tag="qemu", accel="tcg", interactive=False,
+                 extra_disks=()):
         self.case = case
         self.serial_log = case.path(f"{tag}-com1.log")
         self.com2_log = case.path(f"{tag}-com2.log") if com2 else None
@@ -43,6 +46,9 @@ class Qemu:
             *self._disk_device(disk_device),
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
         ]
+        for n, path in enumerate(extra_disks):
+            self.cmd += ["-drive", f"if=none,id=extra{n},format=raw,snapshot=on,file={path}",
+                         "-device", f"virtio-blk-pci,drive=extra{n},disable-legacy=on"]
         self.socket_path = case.path(f"{tag}-com1.sock") if interactive else None
         self.sock = None
         if interactive:
@@ -71,8 +77,7 @@ class Qemu:
         self.proc = spawn(self.cmd, self.out_log)
         if self.socket_path:
             self.sock = self._connect()
-            # Read all the time, into the log file: QEMU's UART stalls once the socket is full.
-            threading.Thread(target=self._drain, daemon=True).start()
+            self.start_reader()
         self.console = Console(self.serial_log, self.proc, "QEMU")
         self.console2 = Console(self.com2_log, self.proc, "QEMU") if self.com2_log else None
         return self
@@ -95,24 +100,6 @@ class Qemu:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
                     raise Failure(f"cannot connect to QEMU's serial socket {self.socket_path}") from None
                 time.sleep(0.05)
-
-    def _drain(self):
-        with open(self.serial_log, "ab", buffering=0) as log:
-            try:
-                while True:
-                    data = self.sock.recv(65536)
-                    if not data:
-                        break
-                    log.write(data)
-            except OSError:
-                pass
-
-    def send(self, data):
-        """Types into COM1 (interactive only). QEMU's UART takes bytes only as fast as the
-        guest drains its FIFO, so nothing is dropped on the way in; the socket may block."""
-        if isinstance(data, str):
-            data = data.encode()
-        self.sock.sendall(data)
 
     def wait_for(self, pattern, **kw):
         return self.console.wait_for(pattern, **kw)

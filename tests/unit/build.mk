@@ -30,6 +30,7 @@ $(eval $(call unit_test,elf64,lib/elf64.c lib/fmt.c))
 $(eval $(call unit_test,memmap,lib/memmap.c))
 
 $(eval $(call unit_test,frame,kernel/frame.c tests/unit/panic_assert.c))
+$(eval $(call unit_test,frame_contiguous,kernel/frame.c tests/unit/panic_assert.c))
 $(eval $(call unit_test,acpi,arch/x86_64/acpi.c))
 $(eval $(call unit_test,heap,kernel/heap.c kernel/frame.c tests/unit/panic_assert.c))
 $(eval $(call unit_test,insn,arch/x86_64/insn.c))
@@ -50,10 +51,14 @@ $(eval $(call unit_test,console_capture,kernel/console_capture.c lib/byte_histor
 $(eval $(call unit_test,console_ring_math,))
 $(eval $(call unit_test,domcfg,dom0/domcfg.c lib/cfg.c lib/cmdline.c lib/fmt.c))
 $(eval $(call unit_test,restart_policy,dom0/restart_policy.c))
+$(eval $(call unit_test,virtio_ring,dom0/virtio_ring.c))
 $(eval $(call unit_test,console_history,dom0/console_ring.c dom0/console_history.c lib/byte_history.c))
 $(eval $(call unit_test,lineedit,dom0/lineedit.c))
 $(eval $(call unit_test,cli_args,dom0/cli_args.c))
 $(eval $(call unit_test,tty_ring,dom0/tty_ring.c))
+$(eval $(call unit_test,pci_config,dom0/pci_config.c))
+$(eval $(call unit_test,mmio_policy,kernel/mmio_policy.c))
+$(eval $(call unit_test,p2m_uncached,arch/x86_64/vmx/ept.c arch/x86_64/svm/npt.c kernel/frame.c tests/unit/panic_assert.c))
 $(eval $(call unit_test,ring,))
 
 # io/ring.h must also compile as the freestanding images use it: built with the hypervisor's flags, never run.

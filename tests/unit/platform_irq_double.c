@@ -8,6 +8,8 @@
 struct double_line double_lines[DOUBLE_GSIS];
 bool double_vectors_exhausted;
 bool double_uart_kept;
+struct double_msi double_msis[IOAPIC_VECTOR_COUNT];
+uint32_t double_boot_apic_id;
 
 void double_platform_reset(void)
 {
@@ -16,6 +18,8 @@ void double_platform_reset(void)
 		double_lines[g].masked = true;
 	double_vectors_exhausted = false;
 	double_uart_kept = true;
+	memset(double_msis, 0, sizeof(double_msis));
+	double_boot_apic_id = 0;
 }
 
 void double_fire(uint32_t gsi)
@@ -41,14 +45,47 @@ int ioapic_route(const struct irq_line *line, irq_line_fired_fn fired)
 	return 0;
 }
 
+int ioapic_route_msi(uint32_t key, irq_line_fired_fn fired, uint64_t *address, uint32_t *data)
+{
+	if (double_boot_apic_id > 0xff)
+		return -2;
+	for (unsigned int n = 0; n < IOAPIC_VECTOR_COUNT && !double_vectors_exhausted; n++) {
+		if (double_msis[n].routed)
+			continue;
+		double_msis[n] = (struct double_msi){ .routed = true, .key = key, .fired = fired };
+		*address = 0xfee00000ull | ((uint64_t)double_boot_apic_id << 12);
+		*data = IOAPIC_VECTOR_FIRST + n;
+		return 0;
+	}
+	return -1;
+}
+
+void double_msi_message(uint32_t data)
+{
+	if (data < IOAPIC_VECTOR_FIRST || data >= IOAPIC_VECTOR_FIRST + IOAPIC_VECTOR_COUNT)
+		return;
+	struct double_msi *m = &double_msis[data - IOAPIC_VECTOR_FIRST];
+	if (m->routed)
+		m->fired(m->key);
+}
+
+/* An MSI key frees its vector; a GSI unroutes its line. */
 void ioapic_unroute(uint32_t gsi)
 {
+	if (gsi >= IOAPIC_MSI_KEY_FIRST) {
+		for (unsigned int n = 0; n < IOAPIC_VECTOR_COUNT; n++)
+			if (double_msis[n].routed && double_msis[n].key == gsi)
+				double_msis[n] = (struct double_msi){ .routed = false };
+		return;
+	}
 	double_lines[gsi].routed = false;
 	double_lines[gsi].masked = true;
 }
 
 void ioapic_unmask(uint32_t gsi)
 {
+	if (gsi >= DOUBLE_GSIS)
+		return;   /* an MSI key: nothing to unmask (ioapic.h) */
 	if (double_lines[gsi].routed)
 		double_lines[gsi].masked = false;
 }

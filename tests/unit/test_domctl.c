@@ -18,6 +18,7 @@
 #include "guest_access.h"
 #include "keel/abi.h"
 #include "console_capture.h"
+#include "dom0_mmio.h"
 #include "keel/domctl.h"
 #include "keel/sched.h"
 #include "keel/sysctl.h"
@@ -181,6 +182,13 @@ void log_printf(enum log_level level, const char *fmt, ...) { (void)level, (void
 unsigned int arch_cpus_online(void) { return 4; }
 uint64_t arch_tsc_khz(void) { return 2600000; }
 uint64_t arch_time_ns(void) { return 123; }
+/* One ECAM window mapped for dom0, as kernel/dom0_mmio.c would report it. */
+unsigned int dom0_mmio_ecam(unsigned int index, struct platform_ecam *out)
+{
+	if (index == 0)
+		*out = (struct platform_ecam){ .base = 0xb0000000, .segment = 0, .start_bus = 0, .end_bus = 0xff };
+	return 1;
+}
 const struct virt_ops svm_ops, vmx_ops;
 const struct virt_ops *virt = &svm_ops;
 
@@ -441,6 +449,15 @@ static void test_sysctl(void **state)
 	assert_int_equal(hc_sysctl(&caller, OP_GVA, 0, 0, 0, 0), -KEEL_EFAULT);
 	s->u.read_log.size = 1ull << 40;
 	assert_int_equal(hc_sysctl(&caller, OP_GVA, 0, 0, 0, 0), -KEEL_EINVAL);
+
+	memset(guest_buf, 0, sizeof(guest_buf));
+	s->cmd = KEEL_SYSCTL_PCI_ECAM;
+	assert_int_equal(hc_sysctl(&caller, OP_GVA, 0, 0, 0, 0), 0);
+	assert_int_equal(s->u.pci_ecam.count, 1);
+	assert_int_equal(s->u.pci_ecam.base, 0xb0000000);
+	assert_int_equal(s->u.pci_ecam.end_bus, 0xff);
+	s->u.pci_ecam.index = 1;
+	assert_int_equal(hc_sysctl(&caller, OP_GVA, 0, 0, 0, 0), -KEEL_ENOENT);
 }
 
 static void test_device_channel(void **state)

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "frame.h"
+#include "phys_arena.h"
 #include "keel/abi.h"
 #include "log.h"
 #include "vmx/ept.h"
@@ -39,13 +40,7 @@ static struct p2m p2m;
 static int setup(void **state)
 {
 	(void)state;
-	arena = aligned_alloc(PAGE_SIZE, ARENA_SIZE);
-	assert_non_null(arena);
-	mm_direct_map_offset = (uint64_t)(uintptr_t)arena - PHYS_BASE;
-	paddr_t max_phys = PHYS_BASE + ARENA_SIZE;
-	paddr_t meta = ALIGN_DOWN(max_phys - frame_meta_size(max_phys), PAGE_SIZE);
-	frame_init(max_phys, phys_to_virt(meta));
-	frame_add_range(PHYS_BASE, meta - PHYS_BASE);
+	arena = phys_arena_setup(PHYS_BASE, ARENA_SIZE, -1, NULL);
 	free_at_start = frame_free_count();
 	vmx_config = (struct vmx_config){ .ept_2m = true };
 	warnings = 0;

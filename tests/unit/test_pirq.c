@@ -1,4 +1,4 @@
-/* test_pirq.c: physical lines bound to event-channel ports (kernel/pirq.c with the real kernel/evtchn.c): rules P1-P3 of physdev.h. */
+/* test_pirq.c: physical lines and MSI vectors bound to event-channel ports (kernel/pirq.c with the real kernel/evtchn.c): physdev.h P1-P3, M1-M3. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -198,6 +198,90 @@ static void test_domain_death_unbinds_all(void **state)
 	/* teardown destroys it again: harmless. */
 }
 
+static void test_msi_message_raises_port_without_masking(void **state)
+{
+	(void)state;
+	uint32_t port, data;
+	uint64_t address;
+	double_boot_apic_id = 3;
+	assert_int_equal(pirq_map_msi(&d0, 1, 0, &port, &address, &data), 0);
+	assert_int_equal(address, 0xfee03000ull);   /* destination APIC ID in bits 12-19 */
+	assert_true(data >= IOAPIC_VECTOR_FIRST && data < IOAPIC_VECTOR_FIRST + IOAPIC_VECTOR_COUNT);
+	assert_int_equal(data & ~0xffu, 0);          /* fixed delivery, edge: only the vector */
+	struct keel_evtchn_status st = { .port = port };
+	assert_int_equal(evtchn_status(&d0, &st), 0);
+	assert_int_equal(st.status, KEEL_EVTCHNSTAT_PIRQ);
+	assert_true(st.virq >= KEEL_PIRQ_MSI_FIRST && st.virq < KEEL_PIRQ_MSI_FIRST + PIRQ_MAX_BINDINGS);
+	assert_int_equal(st.vcpu, 1);
+
+	double_msi_message(data);
+	assert_true(pending(port));
+	assert_true(d0.shared_info->vcpu_info[1].upcall_pending);
+	clear_pending(port);
+	double_msi_message(data);   /* edge: no EOI needed before the next message (M2) */
+	assert_true(pending(port));
+	assert_int_equal(pirq_eoi(&d0, port), 0);   /* accepted, does nothing */
+	assert_int_equal(evtchn_send(&d0, port), -KEEL_EBADF);
+	assert_int_equal(pirq_bound_count(), 1);
+}
+
+static void test_msi_refusals(void **state)
+{
+	(void)state;
+	uint32_t port, data;
+	uint64_t address;
+	assert_int_equal(pirq_map_msi(&d0, 0, 1, &port, &address, &data), -KEEL_EINVAL);   /* flags */
+	assert_int_equal(pirq_map_msi(&d0, 2, 0, &port, &address, &data), -KEEL_EINVAL);   /* no vCPU 2 */
+	double_vectors_exhausted = true;
+	assert_int_equal(pirq_map_msi(&d0, 0, 0, &port, &address, &data), -KEEL_ENOSPC);
+	double_vectors_exhausted = false;
+	double_boot_apic_id = 256;   /* x2APIC-only: no xAPIC message can name it */
+	assert_int_equal(pirq_map_msi(&d0, 0, 0, &port, &address, &data), -KEEL_ENODEV);
+	double_boot_apic_id = 0;
+	assert_int_equal(evtchn_ports_allocated(), 0);   /* no refusal leaves a port or a vector */
+	assert_int_equal(pirq_bound_count(), 0);
+	for (unsigned int n = 0; n < IOAPIC_VECTOR_COUNT; n++)
+		assert_false(double_msis[n].routed);
+}
+
+static void test_msi_close_frees_vector(void **state)
+{
+	(void)state;
+	uint32_t port, data, again, data_again;
+	uint64_t address;
+	assert_int_equal(pirq_map_msi(&d0, 0, 0, &port, &address, &data), 0);
+	assert_int_equal(evtchn_close(&d0, port), 0);
+	assert_false(double_msis[data - IOAPIC_VECTOR_FIRST].routed);
+	assert_int_equal(pirq_bound_count(), 0);
+	assert_int_equal(pirq_eoi(&d0, port), -KEEL_EBADF);
+	double_msi_message(data);   /* a late message hits a free vector: nothing is raised */
+	assert_false(pending(port));
+	/* The freed vector and binding are reused. */
+	assert_int_equal(pirq_map_msi(&d0, 0, 0, &again, &address, &data_again), 0);
+	assert_int_equal(data_again, data);
+	assert_int_equal(pirq_bound_count(), 1);
+}
+
+static void test_msi_and_lines_share_bindings(void **state)
+{
+	(void)state;
+	uint32_t port, data, first_data = 0;
+	uint64_t address;
+	for (unsigned int n = 0; n < PIRQ_MAX_BINDINGS; n++) {
+		assert_int_equal(pirq_map_msi(&d0, 0, 0, &port, &address, &data), 0);
+		if (n == 0)
+			first_data = data;
+	}
+	assert_int_equal(pirq_map_msi(&d0, 0, 0, &port, &address, &data), -KEEL_ENOSPC);
+	assert_int_equal(pirq_bind(&d0, 5, 0, 0, &port), -KEEL_ENOSPC);
+	/* A BIND_IRQ naming an MSI's STATUS number is not a line (P1). */
+	assert_int_equal(pirq_bind(&d0, KEEL_PIRQ_MSI_FIRST, 0, 0, &port), -KEEL_EINVAL);
+	evtchn_domain_destroy(&d0);   /* dom0's death frees every vector (M3) */
+	assert_int_equal(pirq_bound_count(), 0);
+	assert_false(double_msis[first_data - IOAPIC_VECTOR_FIRST].routed);
+	double_msi_message(first_data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -208,6 +292,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_close_unbinds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_port_reused_after_close_is_not_raised, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_domain_death_unbinds_all, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_msi_message_raises_port_without_masking, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_msi_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_msi_close_frees_vector, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_msi_and_lines_share_bindings, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

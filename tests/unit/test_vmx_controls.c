@@ -78,6 +78,8 @@ static void assert_config_valid(const struct vmx_caps *caps, const struct vmx_co
 	assert_true(cfg->proc & PROC_HLT_EXITING);
 	assert_true(cfg->proc & PROC_USE_IO_BITMAPS);   /* per-domain port permissions (dom0's devices) */
 	assert_true(cfg->proc & PROC_USE_MSR_BITMAPS);
+	assert_true(cfg->proc & PROC_MWAIT_EXITING);     /* #UD in the guest, never a parked CPU */
+	assert_true(cfg->proc & PROC_MONITOR_EXITING);
 	assert_true(cfg->proc & PROC_CR8_LOAD_EXITING);
 	assert_true(cfg->proc & PROC_CR8_STORE_EXITING);
 	assert_false(cfg->proc & PROC_USE_TPR_SHADOW);
@@ -112,7 +114,8 @@ static void test_skylake(void **state)
 	assert_int_equal(cfg.revision, 4);
 	/* The exact values, worked out by hand from the MSRs above. */
 	assert_int_equal(cfg.pin, 0x5f);   /* 0x1f plus the preemption timer (bit 6) */
-	assert_int_equal(cfg.proc, 0x961861f2);   /* I/O bitmaps (bit 25), not unconditional I/O exiting (24) */
+	/* I/O bitmaps (bit 25), not unconditional I/O exiting (24); MWAIT (10) and MONITOR (29) exiting. */
+	assert_int_equal(cfg.proc, 0xb61865f2);
 	assert_int_equal(cfg.proc2, PROC2_ENABLE_EPT | PROC2_ENABLE_VPID | PROC2_ENABLE_RDTSCP | PROC2_ENABLE_INVPCID);
 	assert_int_equal(cfg.exit, 0x3b6fff);
 	assert_int_equal(cfg.entry, 0xd3ff);

@@ -9,10 +9,18 @@
  * from the host's own tables: every guest access is checked as a user access, so every
  * level needs U/S; and NX is only legal when the host ran VMRUN with EFER.NXE set,
  * otherwise the bit is reserved and would turn every access into a nested page fault.
+ *
+ * Memory types (APM vol 2, 15.25.8 "Combining memory types"): the leaf's PAT/PCD/PWT
+ * select an entry of the host's PAT, and that type is combined with the guest's own (its
+ * page tables and g_PAT); UC wins any combination. RAM leaves select entry 0 (WB); device
+ * leaves (P2M_UNCACHED) set PCD|PWT, entry 3, which is UC in the power-on PAT the host
+ * keeps (Keel never rewrites the PAT MSR). The guest's PAT is left as it is.
  */
 #define NPT_P     (1ull << 0)
 #define NPT_RW    (1ull << 1)
 #define NPT_US    (1ull << 2)
+#define NPT_PWT   (1ull << 3)
+#define NPT_PCD   (1ull << 4)
 #define NPT_PS    (1ull << 7)
 #define NPT_NX    (1ull << 63)
 #define NPT_ADDR  0x000ffffffffff000ull
@@ -46,6 +54,8 @@ static uint64_t leaf_flags(unsigned int perms)
 		flags |= NPT_RW;
 	if (!(perms & P2M_EXEC) && npt_use_nx)
 		flags |= NPT_NX;
+	if (perms & P2M_UNCACHED)
+		flags |= NPT_PCD | NPT_PWT;
 	return flags;
 }
 
@@ -56,6 +66,8 @@ static unsigned int entry_perms(uint64_t e)
 		perms |= P2M_WRITE;
 	if (!(e & NPT_NX))
 		perms |= P2M_EXEC;
+	if (e & NPT_PCD)
+		perms |= P2M_UNCACHED;
 	return perms;
 }
 
@@ -88,7 +100,7 @@ static int split_2m(struct p2m *p2m, uint64_t *pde)
 		return -KEEL_ENOMEM;
 	uint64_t *t = table_at(pt);
 	paddr_t base = *pde & NPT_ADDR_2M;
-	uint64_t flags = *pde & (NPT_P | NPT_RW | NPT_US | NPT_NX);
+	uint64_t flags = *pde & (NPT_P | NPT_RW | NPT_US | NPT_NX | NPT_PCD | NPT_PWT);
 	for (unsigned int i = 0; i < NPT_ENTRIES; i++)
 		t[i] = (base + ((uint64_t)i << PAGE_SHIFT)) | flags;
 	*pde = pt | NPT_TABLE_FLAGS;
@@ -154,7 +166,7 @@ static int map_one(struct p2m *p2m, uint64_t gpa, paddr_t hpa, int level, unsign
  */
 int npt_map(struct p2m *p2m, uint64_t gpa, paddr_t hpa, unsigned int order, unsigned int perms)
 {
-	if (order >= 64 - PAGE_SHIFT || !(perms & P2M_READ) || (perms & ~P2M_RWX))
+	if (order >= 64 - PAGE_SHIFT || !(perms & P2M_READ) || (perms & ~(P2M_RWX | P2M_UNCACHED)))
 		return -KEEL_EINVAL;
 	uint64_t size = PAGE_SIZE << order;
 	if ((gpa | hpa) & (size - 1) || gpa + size > NPT_GPA_LIMIT || gpa + size < gpa ||

@@ -142,6 +142,7 @@ const struct virt_ops svm_ops = {
 	.p2m_map = npt_map,
 	.p2m_unmap = npt_unmap,
 	.p2m_destroy = npt_destroy,
+	.p2m_lookup = npt_lookup,
 	.p2m_flush = svm_p2m_flush,
 	.io_bitmap_create = svm_io_bitmap_create,
 	.io_bitmap_destroy = io_bitmap_free,

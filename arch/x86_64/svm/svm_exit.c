@@ -100,6 +100,26 @@ void svm_decode_exit(const struct vmcb *v, const struct svm_caps *caps, struct v
 		if (c->exitinfo2 > v->save.rip && c->exitinfo2 - v->save.rip <= 15)
 			exit->insn_len = (uint32_t)(c->exitinfo2 - v->save.rip);
 		break;
+	case SVM_EXIT_MONITOR:
+		exit->reason = VIRT_EXIT_MONITOR;
+		break;
+	case SVM_EXIT_MWAIT:
+	case SVM_EXIT_MWAIT_ARMED:
+		exit->reason = VIRT_EXIT_MWAIT;
+		break;
+	case SVM_EXIT_XSETBV:
+		exit->reason = VIRT_EXIT_XSETBV;
+		break;
+	/* vmcb.c intercepts every SVM instruction: the guest's EFER.SVME makes them all legal. */
+	case SVM_EXIT_VMRUN:
+	case SVM_EXIT_VMLOAD:
+	case SVM_EXIT_VMSAVE:
+	case SVM_EXIT_STGI:
+	case SVM_EXIT_CLGI:
+	case SVM_EXIT_SKINIT:
+	case SVM_EXIT_INVLPGA:
+		exit->reason = VIRT_EXIT_VIRT_INSN;
+		break;
 	case SVM_EXIT_NPF:
 		exit->reason = VIRT_EXIT_MEM_VIOLATION;
 		exit->gpa = c->exitinfo2;

@@ -1,4 +1,4 @@
-/* ept.c: building, editing and freeing 4-level extended page tables with 4 KiB and 2 MiB write-back leaves. */
+/* ept.c: building, editing and freeing 4-level extended page tables with 4 KiB and 2 MiB leaves (WB RAM, UC devices). */
 #include "ept.h"
 
 #include <stdbool.h>
@@ -58,10 +58,15 @@ static void free_tree(struct p2m *p2m, paddr_t pa, unsigned int level)
 	table_free(p2m, pa);
 }
 
+/*
+ * RAM is write-back; device registers (P2M_UNCACHED) are UC. IPAT stays clear, so the
+ * guest's PAT type is combined with the leaf's as with an MTRR type (SDM 29.3.7.2): a UC
+ * leaf makes every access UC whatever the guest chose, a WB leaf lets the guest's type rule.
+ */
 static uint64_t leaf_bits(unsigned int perms)
 {
 	return ((perms & P2M_READ) ? EPT_READ : 0) | ((perms & P2M_WRITE) ? EPT_WRITE : 0) |
-	       ((perms & P2M_EXEC) ? EPT_EXEC : 0) | EPT_MEMTYPE_WB;
+	       ((perms & P2M_EXEC) ? EPT_EXEC : 0) | ((perms & P2M_UNCACHED) ? EPT_MEMTYPE_UC : EPT_MEMTYPE_WB);
 }
 
 /* Replaces a 2 MiB leaf by a page table of 512 equivalent 4 KiB leaves; false when out of memory. */
@@ -123,7 +128,7 @@ uint64_t ept_pointer(const struct p2m *p2m)
 
 int ept_map(struct p2m *p2m, uint64_t gpa, paddr_t hpa, unsigned int order, unsigned int perms)
 {
-	if (order > 30 || (gpa | hpa) & (SIZE_4K - 1) || (perms & ~P2M_RWX))
+	if (order > 30 || (gpa | hpa) & (SIZE_4K - 1) || (perms & ~(P2M_RWX | P2M_UNCACHED)))
 		return -KEEL_EINVAL;
 	/* Write without read is a misconfiguration; execute-only needs a capability Keel does not use. */
 	if (!(perms & P2M_READ))
@@ -209,7 +214,8 @@ int ept_translate(const struct p2m *p2m, uint64_t gpa, paddr_t *hpa, unsigned in
 			uint64_t span = 1ull << LEVEL_SHIFT(l);
 			*hpa = (e & EPT_ADDR_MASK & ~(span - 1)) + (gpa & (span - 1));
 			*perms = ((e & EPT_READ) ? P2M_READ : 0) | ((e & EPT_WRITE) ? P2M_WRITE : 0) |
-				 ((e & EPT_EXEC) ? P2M_EXEC : 0);
+				 ((e & EPT_EXEC) ? P2M_EXEC : 0) |
+				 ((e & EPT_MEMTYPE_MASK) == EPT_MEMTYPE_UC ? P2M_UNCACHED : 0);
 			return 0;
 		}
 		t = table_at(e & EPT_ADDR_MASK);

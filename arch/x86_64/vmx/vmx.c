@@ -236,6 +236,7 @@ const struct virt_ops vmx_ops = {
 	.p2m_map = ept_map,
 	.p2m_unmap = ept_unmap,
 	.p2m_destroy = vmx_p2m_destroy,
+	.p2m_lookup = ept_translate,
 	.p2m_flush = vmx_p2m_flush,
 	.io_bitmap_create = vmx_io_bitmap_create,
 	.io_bitmap_destroy = io_bitmap_free,

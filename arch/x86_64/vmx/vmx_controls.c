@@ -8,6 +8,8 @@
  *  - host interrupts and NMIs always leave the guest (the host keeps its timer and panic NMIs);
  *    the interrupt is not acknowledged on exit, so the host takes it through its own IDT;
  *  - HLT, every port, and every MSR but the few with VMCS fields exit to the vendor-neutral kernel;
+ *  - MONITOR and MWAIT exit (the kernel answers #UD, as CPUID hides them): run natively, MWAIT
+ *    would park the physical CPU at the guest's will;
  *  - MOV to/from CR8 exits: without a TPR shadow it would reach the physical APIC's TPR, and a
  *    guest raising it could mask the host's timer and keep the CPU for ever;
  *  - EPT (and VPID when offered) give each domain its own address space without shadow paging;
@@ -25,6 +27,7 @@ static const struct vmx_control_request pin_request = {
 static const struct vmx_control_request proc_request = {
 	/* I/O bitmaps, not unconditional I/O exiting: dom0 reaches its devices' ports directly. */
 	.required = PROC_HLT_EXITING | PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS |
+		    PROC_MWAIT_EXITING | PROC_MONITOR_EXITING |
 		    PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING | PROC_ACTIVATE_SECONDARY,
 	.unwanted = PROC_CR3_LOAD_EXITING | PROC_CR3_STORE_EXITING | PROC_INVLPG_EXITING,
 };

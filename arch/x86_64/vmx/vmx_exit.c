@@ -167,6 +167,29 @@ static void decode_exit(struct vcpu_arch *va, struct virt_exit *exit)
 		exit->io_size = (uint8_t)((qual & IO_QUAL_SIZE_MASK) + 1);
 		exit->io_in = qual & IO_QUAL_IN;
 		break;
+	case EXIT_REASON_MONITOR:
+		exit->reason = VIRT_EXIT_MONITOR;
+		return;
+	case EXIT_REASON_MWAIT:
+		exit->reason = VIRT_EXIT_MWAIT;
+		return;
+	case EXIT_REASON_XSETBV:
+		exit->reason = VIRT_EXIT_XSETBV;
+		return;
+	/* In VMX non-root operation these exit whatever the controls say (VMFUNC, not enabled, is #UD by itself). */
+	case EXIT_REASON_VMXON:
+	case EXIT_REASON_VMXOFF:
+	case EXIT_REASON_VMCLEAR:
+	case EXIT_REASON_VMPTRLD:
+	case EXIT_REASON_VMPTRST:
+	case EXIT_REASON_VMREAD:
+	case EXIT_REASON_VMWRITE:
+	case EXIT_REASON_VMLAUNCH:
+	case EXIT_REASON_VMRESUME:
+	case EXIT_REASON_INVEPT:
+	case EXIT_REASON_INVVPID:
+		exit->reason = VIRT_EXIT_VIRT_INSN;
+		return;
 	case EXIT_REASON_EPT_VIOLATION:
 		exit->reason = VIRT_EXIT_MEM_VIOLATION;
 		exit->gpa = vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS);
