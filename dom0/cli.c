@@ -21,6 +21,7 @@ static const struct cli_command *const command_tables[] = {
 	cmd_system_commands,
 	cmd_pci_commands,
 	cmd_disk_commands,
+	cmd_block_commands,
 };
 #define NR_TABLES (sizeof(command_tables) / sizeof(command_tables[0]))
 

@@ -57,5 +57,6 @@ extern const struct cli_command cmd_domain_commands[];   /* list, create, destro
 extern const struct cli_command cmd_system_commands[];   /* info, dmesg, top, ... */
 extern const struct cli_command cmd_pci_commands[];      /* lspci */
 extern const struct cli_command cmd_disk_commands[];     /* disks, disk-read */
+extern const struct cli_command cmd_block_commands[];    /* block-list */
 
 #endif

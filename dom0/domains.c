@@ -12,6 +12,7 @@
 #include <keel/event_channel.h>
 #include <keel/sched.h>
 
+#include "blkback.h"
 #include "builder.h"
 #include "cfg.h"
 #include "cli.h"
@@ -161,10 +162,18 @@ static bool name_in_use(const char *name)
 	}
 }
 
-static void forget(struct managed_domain *m)
+/* Stops serving the domain's devices; its pages are unmapped and its ports closed. */
+static void release_devices(struct managed_domain *m)
 {
 	console_backend_disconnect(m->console);
 	m->console = NULL;
+	blkback_disconnect(m->disk);
+	m->disk = NULL;
+}
+
+static void forget(struct managed_domain *m)
+{
+	release_devices(m);
 	m->in_use = false;
 }
 
@@ -225,9 +234,24 @@ static long build_into(struct managed_domain *m, char *err, size_t err_size)
 			       cfg->name, (unsigned long long)(cfg->memory_bytes >> 20),
 			       (unsigned long long)(phys.free_pages >> 8));
 
+	/* The disk first: a missing or taken partition must not cost a half-built domain. */
+	unsigned int disk = 0;
+	struct gpt_partition part;
+	const struct builder_block block = { .read_only = cfg->disk_readonly };
+	if (cfg->has_disk) {
+		uint32_t user;
+		long rc = blkback_find_partition(cfg->disk_label, &disk, &part, err, err_size);
+		if (rc)
+			return rc;
+		if (blkback_partition_busy(disk, part.first_lba, cfg->disk_readonly, &user))
+			return failure(-KEEL_EBUSY, err, err_size, "partition '%s' is in use by domain %u", cfg->disk_label,
+				       user);
+	}
+
 	const struct builder_params params = {
 		.name = cfg->name, .image = (const void *)(uintptr_t)image->gpa, .image_size = image->size,
 		.memory_bytes = cfg->memory_bytes, .nr_vcpus = cfg->vcpus, .cmdline = cfg->cmdline,
+		.blocks = &block, .nr_blocks = cfg->has_disk ? 1 : 0,
 	};
 	struct builder_result built;
 	long rc = builder_build(&params, &built, why, sizeof(why));
@@ -242,10 +266,18 @@ static long build_into(struct managed_domain *m, char *err, size_t err_size)
 		domctl_simple(KEEL_DOMCTL_DESTROY, built.domid);
 		return failure(-KEEL_EIO, err, err_size, "domain '%s': %s", cfg->name, why);
 	}
+	if (cfg->has_disk) {
+		m->disk = blkback_connect(built.domid, built.blocks[0].ref, built.blocks[0].port, disk, &part,
+					  cfg->disk_readonly, why, sizeof(why));
+		if (!m->disk) {
+			release_devices(m);
+			domctl_simple(KEEL_DOMCTL_DESTROY, built.domid);
+			return failure(-KEEL_EIO, err, err_size, "domain '%s': %s", cfg->name, why);
+		}
+	}
 	rc = domctl_simple(KEEL_DOMCTL_UNPAUSE, built.domid);
 	if (rc) {
-		console_backend_disconnect(m->console);
-		m->console = NULL;
+		release_devices(m);
 		domctl_simple(KEEL_DOMCTL_DESTROY, built.domid);
 		return failure(rc, err, err_size, "starting '%s' failed (%ld)", cfg->name, rc);
 	}
@@ -452,9 +484,8 @@ static void handle_end(struct managed_domain *m, const struct keel_domctl_info *
 		uint64_t delay = restart_backoff_next(&m->backoff, m->started_ns, now);
 		cli_notice("dom0: domain %u (%s) %s; restarting in %llu s", m->domid, m->cfg.name, what,
 		       (unsigned long long)(delay / NS_PER_S));
-		/* Destroyed now, so its memory and name are free for the rebuild. */
-		console_backend_disconnect(m->console);
-		m->console = NULL;
+		/* Destroyed now, so its memory, name and partition are free for the rebuild. */
+		release_devices(m);
 		domctl_simple(KEEL_DOMCTL_DESTROY, m->domid);
 		m->state = MANAGED_RESTART_WAIT;
 		m->restart_at_ns = now + delay;
@@ -533,6 +564,11 @@ long domains_init(const struct keel_start_info *si)
 	long rc = console_backend_init();
 	if (rc)
 		return rc;
+	/* After the console backend: it maps the grant window both use. Domains without disks
+	 * do not need it, so a failure (no DMA memory) only disables 'disk ='. */
+	rc = blkback_init();
+	if (rc)
+		printf("dom0: block backend unavailable (%ld): domains with a disk cannot start\n", rc);
 	rc = evtchn_bind_virq(KEEL_VIRQ_DOM_EXC, 0, &port);
 	if (rc)
 		return rc;

@@ -13,7 +13,9 @@
 
 /*
  * Every domain dom0 built is tracked here with the config it was built from (for
- * 'reboot' and on_crash=restart) and its console (console_backend.h). Domains that
+ * 'reboot' and on_crash=restart), its console (console_backend.h) and its virtual disk
+ * (blkback.h: 'disk = part:LABEL[,rw|,ro]' is a GPT partition found by name; one
+ * partition is never given to two live domains unless all of them have it read-only). Domains that
  * exist but dom0 did not build are still listed by 'list' from GETINFO.
  *
  * When a domain ends by itself (KEEL_VIRQ_DOM_EXC), its config's on_crash, on_poweroff
@@ -45,6 +47,7 @@ struct managed_domain {
 	struct restart_backoff backoff;  /* on_*=restart: the crash-loop brake */
 	uint64_t restart_at_ns;          /* RESTART_WAIT: not rebuilt before this time */
 	struct console_backend *console; /* NULL once disconnected */
+	struct blkback *disk;            /* its 'disk =' (blkback.h), NULL if none or disconnected */
 };
 
 /*

@@ -2,6 +2,8 @@
 #
 # guests/hello/*.c            -> build/guests/hello.elf
 # guests/counter/*.c          -> build/guests/counter.elf (the interactive-console demo)
+# guests/disktest/*.c         -> build/guests/disktest.elf (block device: pattern write, read back, verify)
+# guests/blkhostile/*.c       -> build/guests/blkhostile.elf (attacks its block backend, then idles)
 # guests/tests/NAME.c         -> build/guests/xtf-NAME.elf (one XTF-style test per guest)
 # Every guest links the runtime (guests/lib) and the shared lib/fmt.c and lib/string.c;
 # --gc-sections drops what a guest does not use. Test guests also link the XTF framework
@@ -27,7 +29,8 @@ GUEST_RUNTIME_OBJS := $(patsubst %,$(GUEST_DIR)/obj/%.o,$(GUEST_RUNTIME_SRCS))
 $(GUEST_DIR)/obj/guests/lib/trap.c.o: GUEST_CFLAGS += -mgeneral-regs-only
 
 GUEST_TESTS := $(patsubst guests/tests/%.c,%,$(wildcard guests/tests/*.c))
-GUEST_ELFS  := $(GUEST_DIR)/hello.elf $(GUEST_DIR)/counter.elf $(patsubst %,$(GUEST_DIR)/xtf-%.elf,$(GUEST_TESTS))
+GUEST_ELFS  := $(GUEST_DIR)/hello.elf $(GUEST_DIR)/counter.elf $(GUEST_DIR)/disktest.elf \
+	$(GUEST_DIR)/blkhostile.elf $(patsubst %,$(GUEST_DIR)/xtf-%.elf,$(GUEST_TESTS))
 GUEST_OBJS  := $(GUEST_RUNTIME_OBJS)
 
 $(GUEST_DIR)/obj/%.c.o: %.c
@@ -50,6 +53,8 @@ $(1): $(patsubst %,$(GUEST_DIR)/obj/%.o,$(2)) $(GUEST_RUNTIME_OBJS) $(GUEST_LD)
 endef
 $(eval $(call guest_elf,$(GUEST_DIR)/hello.elf,$(wildcard guests/hello/*.c)))
 $(eval $(call guest_elf,$(GUEST_DIR)/counter.elf,$(wildcard guests/counter/*.c)))
+$(eval $(call guest_elf,$(GUEST_DIR)/disktest.elf,$(wildcard guests/disktest/*.c)))
+$(eval $(call guest_elf,$(GUEST_DIR)/blkhostile.elf,$(wildcard guests/blkhostile/*.c)))
 $(foreach t,$(GUEST_TESTS),$(eval $(call guest_elf,$(GUEST_DIR)/xtf-$(t).elf,guests/tests/$(t).c $(GUEST_XTF_SRCS))))
 include guests/testctl/testctl.mk
 

@@ -2,10 +2,13 @@
 # run-qemu.sh: boots Keel's ESP image in QEMU (q35 + OVMF) with the serial console on this terminal.
 #
 # Environment: SMP (CPUs, default 4), MEM (default 2G), ESP_IMG (default build/esp.img),
+# DISK_IMG (default build/disk.img, the guests' data disk from mk/disk.mk: attached when it
+# exists, written in place so guests' data survives the next run),
 # ACCEL (auto|kvm|tcg, default auto), CPU (overrides the -cpu model). Arguments go to QEMU as they are.
 set -eu
 BUILD=${BUILD:-build}
 ESP_IMG=${ESP_IMG:-$BUILD/esp.img}
+DISK_IMG=${DISK_IMG:-$BUILD/disk.img}
 SMP=${SMP:-4}
 MEM=${MEM:-2G}
 ACCEL=${ACCEL:-auto}
@@ -30,6 +33,12 @@ if [ "$ACCEL" = kvm ]; then CPU=${CPU:-host}; else CPU=${CPU:-qemu64,+svm,+npt};
 mkdir -p "$BUILD/run"
 vars="$BUILD/run/OVMF_VARS.fd"
 cp "$OVMF_VARS" "$vars"
+
+# The data disk: modern-only virtio-blk, like the e2e tests' extra disks; no snapshot. It goes
+# in front of the caller's arguments, so it stays the second disk whatever they add.
+if [ -f "$DISK_IMG" ]; then
+	set -- -drive "if=none,id=data,format=raw,file=$DISK_IMG" -device virtio-blk-pci,drive=data,disable-legacy=on "$@"
+fi
 
 echo "run-qemu: q35, $SMP CPUs, $MEM, $ACCEL (-cpu $CPU), $ESP_IMG; quit with Ctrl-A X"
 # -no-reboot: a reset (or triple fault) ends QEMU instead of silently booting again.

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 
+#include <io/blkif.h>
 #include <keel/domctl.h>
 #include <keel/grant_table.h>
 
@@ -72,6 +73,15 @@ static void write_start_info(uint8_t *ram, const struct builder_params *p, const
 		.ring_gpa = r->console_gpa,
 	};
 	si->nr_devices = 1;
+	for (uint32_t i = 0; i < r->nr_blocks; i++) {
+		si->devices[si->nr_devices++] = (struct keel_device){
+			.type = KEEL_DEVICE_BLOCK, .flags = p->blocks[i].read_only ? KEEL_DEVF_READONLY : 0,
+			.backend_domid = self->domid, .port = r->blocks[i].port, .index = i,
+			.ring_gpa = r->blocks[i].gpa,
+		};
+		/* io/blkif.h: the builder sets the ring header up (io/ring.h R1); the rest stays zero. */
+		keel_blkif_sring_init((struct keel_blkif_sring *)(ram + r->blocks[i].gpa));
+	}
 }
 
 /* Everything the domain needs at entry, written through the window (RAM arrives zeroed). */
@@ -96,15 +106,15 @@ static long fail(long rc, char *error, size_t size, const char *step, uint32_t d
 	return rc < 0 ? rc : -KEEL_EINVAL;
 }
 
-/* The console page and its port: made while the domain is BUILDING, served by this domain. */
-static long make_console(struct builder_result *r)
+/* A device's page and its port: made while the domain is BUILDING, served by this domain. */
+static long make_channel(uint32_t domid, uint64_t gpa, uint32_t *ref, uint32_t *port)
 {
-	struct keel_domctl op = { .cmd = KEEL_DOMCTL_DEVICE_CHANNEL, .domid = r->domid };
-	op.u.device_channel.gpa = r->console_gpa;
+	struct keel_domctl op = { .cmd = KEEL_DOMCTL_DEVICE_CHANNEL, .domid = domid };
+	op.u.device_channel.gpa = gpa;
 	long rc = keel_domctl(&op);
 	if (!rc) {
-		r->console_ref = op.u.device_channel.ref;
-		r->console_port = op.u.device_channel.port;
+		*ref = op.u.device_channel.ref;
+		*port = op.u.device_channel.port;
 	}
 	return rc;
 }
@@ -127,7 +137,15 @@ long builder_build(const struct builder_params *p, struct builder_result *out, c
 	}
 	/* The console page is the top page of RAM: the boot pages must end below it. */
 	struct builder_result r = { .console_gpa = p->memory_bytes - PAGE_SIZE_4K };
-	if (guest_layout_plan(img.vaddr_high, p->memory_bytes, 0, &l) || l.first_free > r.console_gpa)
+	if (p->nr_blocks > BUILDER_BLOCK_MAX || (p->nr_blocks && !p->blocks))
+		return fail(-KEEL_EINVAL, error, error_size, "block device count check", ~0u);
+	/* Block pages sit right below the console page; the boot pages must end below the lowest. */
+	r.nr_blocks = p->nr_blocks;
+	for (uint32_t i = 0; i < r.nr_blocks; i++)
+		r.blocks[i].gpa = r.console_gpa - (i + 1) * PAGE_SIZE_4K;
+	uint64_t lowest_device = r.console_gpa - r.nr_blocks * PAGE_SIZE_4K;
+	if (p->memory_bytes <= (r.nr_blocks + 1) * PAGE_SIZE_4K ||
+	    guest_layout_plan(img.vaddr_high, p->memory_bytes, 0, &l) || l.first_free > lowest_device)
 		return fail(-KEEL_ENOMEM, error, error_size, "layout (memory too small)", ~0u);
 
 	uint32_t id;
@@ -138,9 +156,14 @@ long builder_build(const struct builder_params *p, struct builder_result *out, c
 	rc = domctl_populate(id, pages);
 	if (rc)
 		return fail(rc, error, error_size, "POPULATE", id);
-	rc = make_console(&r);
+	rc = make_channel(id, r.console_gpa, &r.console_ref, &r.console_port);
 	if (rc)
 		return fail(rc, error, error_size, "DEVICE_CHANNEL (console)", id);
+	for (uint32_t i = 0; i < r.nr_blocks; i++) {
+		rc = make_channel(id, r.blocks[i].gpa, &r.blocks[i].ref, &r.blocks[i].port);
+		if (rc)
+			return fail(rc, error, error_size, "DEVICE_CHANNEL (block)", id);
+	}
 	uint8_t *ram = builder_map(id, 0, pages);
 	if (!ram)
 		return fail(-KEEL_EINVAL, error, error_size, "MAP_FOREIGN", id);

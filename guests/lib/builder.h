@@ -2,10 +2,18 @@
 #ifndef GUEST_BUILDER_H
 #define GUEST_BUILDER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <keel/start_info.h>
+
+#define BUILDER_BLOCK_MAX 4   /* block devices per domain (start-info has 8 device slots, 1 is the console) */
+
+/* One virtual disk (io/blkif.h) the builder sets up for the backend to serve. */
+struct builder_block {
+	bool read_only;           /* KEEL_DEVF_READONLY in its start-info entry */
+};
 
 struct builder_params {
 	const char *name;
@@ -14,6 +22,15 @@ struct builder_params {
 	uint64_t memory_bytes;    /* RAM, a multiple of 4 KiB, at most the foreign window (1 GiB) */
 	uint32_t nr_vcpus;
 	const char *cmdline;
+	const struct builder_block *blocks;   /* nr_blocks entries, or NULL */
+	uint32_t nr_blocks;                   /* 0..BUILDER_BLOCK_MAX */
+};
+
+/* A block device as built: what the backend needs to map its page and bind its port. */
+struct builder_block_result {
+	uint32_t ref;             /* the guest's grant of the ring page to this domain: MAP it */
+	uint32_t port;            /* the guest's port, unbound for this domain: BIND_INTERDOMAIN it */
+	uint64_t gpa;             /* where the page is in the guest */
 };
 
 /* What builder_build made: the domain, and its console device for the backend (dom0) to serve. */
@@ -23,6 +40,8 @@ struct builder_result {
 	uint32_t console_port;    /* the guest's port, unbound for this domain: BIND_INTERDOMAIN it */
 	uint32_t pad;
 	uint64_t console_gpa;     /* where the page is in the guest (the top page of its RAM) */
+	uint32_t nr_blocks;       /* as asked for in builder_params */
+	struct builder_block_result blocks[BUILDER_BLOCK_MAX];
 };
 
 /* Maps the foreign window into this domain's page tables (once, before anything else here). 0 or -1. */
@@ -38,7 +57,9 @@ int builder_map_grant_window(void);
 /*
  * CREATE, POPULATE, then the console device: DEVICE_CHANNEL for the top page of the guest's
  * RAM (listed in start-info's devices[] as KEEL_DEVICE_CONSOLE index 0, served by this
- * domain), then MAP_FOREIGN to copy the segments and write start-info, page tables and GDT
+ * domain), then one DEVICE_CHANNEL per block device for the pages right below it (block i
+ * at the console page - (i + 1) * 4 KiB, its ring header initialised per io/blkif.h and
+ * listed as KEEL_DEVICE_BLOCK index i), then MAP_FOREIGN to copy the segments and write start-info, page tables and GDT
  * exactly as kernel/domain_build.c does (lib/guest_layout.c), then SET_VCPU_CONTEXT for
  * vCPU 0. The domain is left BUILDING: the backend maps the console page and binds its port,
  * then UNPAUSE starts it. Returns 0 and *out, or a negated KEEL_E* with 'error' naming the

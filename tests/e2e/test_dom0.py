@@ -6,11 +6,12 @@ types commands the way a user would. Output is matched line by line; dom0's noti
 (domain crashed, restarting in N s) arrive on their own and are waited for with cli.wait_for.
 """
 import re
+import subprocess
 import time
 
 from cli import Cli
 from esp import make_esp
-from harness import BOOT_FAILED, TIMEOUT_SCALE, check
+from harness import BOOT_FAILED, ROOT, TIMEOUT_SCALE, check
 from qemu import Qemu
 
 CRASHED = BOOT_FAILED + r"|dom0 \(dom0\): crashed|dom0: fatal"
@@ -195,6 +196,8 @@ def test_dom0_bad_input(case):
         cli.expect_error("create counter name=c9 vcpus=17", r".*bad vcpus '17'")
         cli.expect_error("create counter name=c9 memory=1000", r"not enough free memory")   # 1 GiB machine
         cli.expect_error('create "unterminated', r"unterminated quote")
+        cli.expect_error(r"create counter name=c9 kernel=\keel\keel.cfg", r"building 'c9': bad ELF image")
+        cli.expect_error("create counter name=c9 kernel=nosuch", r"no image 'nosuch' among the boot modules")
         # Control bytes and stray escape sequences are swallowed; the line still works.
         out = cli.run_keys("\x01\x1b[Z\x1b[99~lst\x1b[D\x1b[Di")   # 'lst', Left, Left, 'i' -> 'list'
         check(re.search(r"^dom0\s+0\s", out, re.M), f"the edited line did not run 'list':\n{out}")
@@ -296,3 +299,112 @@ def test_dom0_virtio_blk_reads_sectors(case):
         check(re.search(r"^error: .*lba", cli.run("disk-read 1 2048"), re.M), "a sector past the end was accepted")
         check(re.search(r"^error: .*disk", cli.run("disk-read 2 0"), re.M), "a disk that does not exist was accepted")
         check("counter" in cli.run("list"), "dom0 lost its domains while reading disks")
+
+
+# ---- block devices: dom0's blkback serving GPT partitions of a data disk (io/blkif.h) ----
+
+def data_disk(case):
+    """A fresh copy of the guests' data disk (tools/mkdiskimg.sh: data1, data2, ro1, kvstore)."""
+    image = case.path("disk.img")
+    subprocess.run([str(ROOT / "tools/mkdiskimg.sh"), str(image)], check=True, capture_output=True)
+    return image
+
+
+def boot_with_data_disk(case):
+    return Qemu(case, make_esp(case, shipped_domains=True), smp=2, mem="1G", interactive=True,
+                extra_disks=[data_disk(case)])
+
+
+def wait_console(cli, name, pattern, timeout):
+    """Attaches to NAME's console until its history shows /pattern/; returns the match."""
+    deadline = time.monotonic() + timeout * TIMEOUT_SCALE
+    shown = ""
+    while time.monotonic() < deadline:
+        shown = attach_and_read(cli, name, 2)
+        match = re.search(pattern, shown, re.M)
+        if match:
+            return match
+    check(False, f"{name}'s console never showed /{pattern}/; last:\n{shown[-2000:]}")
+
+
+def block_rows(listing):
+    """{domain name: [id, label, disk, start, sectors, mode, requests, errors, state]} from `block-list`."""
+    rows = {}
+    for line in listing.splitlines()[1:]:
+        cols = line.split()
+        if len(cols) == 10 and cols[1].isdigit():
+            rows[cols[0]] = cols[1:]
+    return rows
+
+
+def test_dom0_block_two_guests_verify_their_own_disks(case):
+    """Two disktest guests on their own partitions write, flush and read back in parallel;
+    a partition in use and a missing label are refused; destroying frees the partition."""
+    with boot_with_data_disk(case) as vm:
+        cli = Cli(vm)
+        cli.wait_for(r"keel dom0: \S+, \d+ boot modules", timeout=BOOT, fail_on=CRASHED)
+        cli.wait_prompt(timeout=BOOT)
+        first = created_id(cli.run("create disktest1"), "disktest1")
+        created_id(cli.run("create disktest2 cmdline=seed=2"), "disktest2")   # its own pattern
+
+        taken = cli.run("create disktest1 name=intruder")
+        check(re.search(rf"^error: partition 'data1' is in use by domain {first}$", taken, re.M),
+              f"a second writer of data1 was not refused:\n{taken}")
+        missing = cli.run("create disktest1 name=nodisk disk=part:nosuch")
+        check(re.search(r"^error: no partition labelled 'nosuch' on any disk$", missing, re.M),
+              f"a missing partition was not reported:\n{missing}")
+        check("intruder" not in cli.run("list"), "a refused domain was left behind")
+
+        for name, label in (("disktest1", "data1"), ("disktest2", "data2")):
+            info = wait_console(cli, name, r"^disktest: seed \d+, disk 0 '(part:\w+)': (\d+) sectors.*read-write", 60)
+            check(info.group(1) == f"part:{label}" and info.group(2) == "16384",
+                  f"{name} sees {info.group(1)}, {info.group(2)} sectors (want part:{label}, 16384)")
+            wait_console(cli, name, r"^disktest: wrote 16384 sectors, read back 16384, all match: PASS", 300)
+
+        rows = block_rows(cli.run("block-list"))
+        for name, label, start in (("disktest1", "data1", "2048"), ("disktest2", "data2", "18432")):
+            check(name in rows, f"block-list has no {name}: {rows}")
+            _, got_label, disk, got_start, sectors, mode, requests, errors, state = rows[name]
+            check((got_label, disk, got_start, sectors, mode, state) == (label, "1", start, "16384", "rw", "connected"),
+                  f"block-list row for {name}: {rows[name]}")
+            check(int(requests) >= 2 * 16384 // 64 and errors == "0", f"{name}'s requests/errors: {rows[name]}")
+
+        # The data landed in each partition, at its own offset on the disk, and nowhere else.
+        data1, data2 = dumped_sector(cli.run("disk-read 1 2048")), dumped_sector(cli.run("disk-read 1 18432"))
+        check(any(data1) and any(data2) and data1 != data2, "data1 and data2 should hold different patterns")
+        for untouched in (2047, 34816):   # before data1, and ro1's first sector
+            check(not any(dumped_sector(cli.run(f"disk-read 1 {untouched}"))), f"sector {untouched} was written")
+
+        cli.run("destroy disktest1")
+        again = cli.run("create disktest1 name=again")
+        check(re.search(r"^created domain \d+ \(again\)", again, re.M), f"data1 was not freed by destroy:\n{again}")
+        check("crashed" not in cli.run("list"), "a domain crashed")
+
+
+def test_dom0_block_read_only_and_hostile_guest(case):
+    """A read-only partition refuses writes; a guest that breaks its ring loses its disk with a
+    line in dmesg, while list answers and a disktest created after it still passes."""
+    with boot_with_data_disk(case) as vm:
+        cli = Cli(vm)
+        cli.wait_for(r"keel dom0: \S+, \d+ boot modules", timeout=BOOT, fail_on=CRASHED)
+        cli.wait_prompt(timeout=BOOT)
+        created_id(cli.run("create disktest-ro"), "disktest-ro")
+        wait_console(cli, "disktest-ro", r"^disktest: read-only disk refused the write: PASS", 300)
+        row = block_rows(cli.run("block-list")).get("disktest-ro")
+        check(row and row[1] == "ro1" and row[5] == "ro" and int(row[7]) >= 1,
+              f"block-list should show ro1 read-only with the refused write counted: {row}")
+
+        hostile = created_id(cli.run("create blkhostile"), "blkhostile")
+        cli.wait_for(rf"dom0: blkback: domain {hostile} broke its block ring \(part:kvstore", timeout=120,
+                     fail_on=CRASHED)
+        dmesg = cli.run("dmesg")
+        check(re.search(rf"dom0: blkback: domain {hostile} broke its block ring \(part:kvstore.*disk disconnected",
+                        dmesg), f"dmesg lacks the disconnect line:\n{dmesg[-3000:]}")
+        row = block_rows(cli.run("block-list")).get("blkhostile")
+        check(row and row[8] == "disconnected" and int(row[7]) >= 1,
+              f"blkhostile's disk should be disconnected after refused requests: {row}")
+        check("blkhostile" in domain_rows(cli.run("list")), "list does not answer with blkhostile in it")
+
+        created_id(cli.run("create disktest2"), "disktest2")
+        wait_console(cli, "disktest2", r"^disktest: wrote 16384 sectors, read back 16384, all match: PASS", 300)
+        check("crashed" not in cli.run("list"), "a domain crashed")

@@ -57,9 +57,14 @@ $(eval $(call unit_test,lineedit,dom0/lineedit.c))
 $(eval $(call unit_test,cli_args,dom0/cli_args.c))
 $(eval $(call unit_test,tty_ring,dom0/tty_ring.c))
 $(eval $(call unit_test,pci_config,dom0/pci_config.c))
+$(eval $(call unit_test,gpt,dom0/gpt.c))
+$(eval $(call unit_test,blkback_check,dom0/blkback_check.c))
 $(eval $(call unit_test,mmio_policy,kernel/mmio_policy.c))
 $(eval $(call unit_test,p2m_uncached,arch/x86_64/vmx/ept.c arch/x86_64/svm/npt.c kernel/frame.c tests/unit/panic_assert.c))
 $(eval $(call unit_test,ring,))
+# The block frontend's pure part lives with the guest runtime, hence its include directory.
+$(eval $(call unit_test,blkfront_req,guests/lib/blkfront_req.c))
+$(UNIT_DIR)/test_blkfront_req: HOST_CFLAGS += -Iguests/lib
 
 # io/ring.h must also compile as the freestanding images use it: built with the hypervisor's flags, never run.
 RING_FREESTANDING_OBJ := $(UNIT_DIR)/ring_freestanding.o
