@@ -11,7 +11,13 @@
 #include "string.h"
 #include "vcpu.h"
 
-/* Copies within one guest page at a time: pages need not be contiguous in host memory. */
+/*
+ * Copies within one guest page at a time: pages need not be contiguous in host memory.
+ * buf == NULL only checks that every page is there: a write into the guest checks the whole
+ * range first, so a range that runs off the guest's memory fails with nothing written (found
+ * by guests/hcfuzz: an OUT struct straddling the end of RAM had its first bytes written into
+ * the console ring page before -KEEL_EFAULT).
+ */
 static int copy_phys(struct domain *d, uint64_t gpa, void *buf, size_t len, bool to_guest)
 {
 	while (len) {
@@ -21,12 +27,13 @@ static int copy_phys(struct domain *d, uint64_t gpa, void *buf, size_t len, bool
 		paddr_t hpa = domain_gpa_to_hpa(d, gpa);
 		if (hpa == FRAME_NONE)
 			return -KEEL_EFAULT;
-		if (to_guest)
+		if (buf && to_guest)
 			memcpy(phys_to_virt(hpa), buf, chunk);
-		else
+		else if (buf)
 			memcpy(buf, phys_to_virt(hpa), chunk);
 		gpa += chunk;
-		buf = (char *)buf + chunk;
+		if (buf)
+			buf = (char *)buf + chunk;
 		len -= chunk;
 	}
 	return 0;
@@ -34,7 +41,8 @@ static int copy_phys(struct domain *d, uint64_t gpa, void *buf, size_t len, bool
 
 int copy_to_guest_phys(struct domain *d, uint64_t gpa, const void *src, size_t len)
 {
-	return copy_phys(d, gpa, (void *)src, len, true);
+	int rc = copy_phys(d, gpa, NULL, len, true);
+	return rc ? rc : copy_phys(d, gpa, (void *)src, len, true);
 }
 
 int copy_from_guest_phys(struct domain *d, void *dst, uint64_t gpa, size_t len)
@@ -66,7 +74,8 @@ static int copy_virt(struct vcpu *v, uint64_t gva, void *buf, size_t len, bool t
 		if (rc)
 			return rc;
 		gva += chunk;
-		buf = (char *)buf + chunk;
+		if (buf)
+			buf = (char *)buf + chunk;
 		len -= chunk;
 	}
 	return 0;
@@ -79,5 +88,7 @@ int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len)
 
 int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len)
 {
-	return copy_virt(v, gva, (void *)src, len, true);
+	/* Walked twice: the first pass only checks (see copy_phys), so a fault writes nothing. */
+	int rc = copy_virt(v, gva, NULL, len, true);
+	return rc ? rc : copy_virt(v, gva, (void *)src, len, true);
 }

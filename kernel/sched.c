@@ -92,8 +92,8 @@ static unsigned int choose_cpu(const struct vcpu *v)
 	return best == cpu_count ? 0 : best;
 }
 
-/* Queues v (sched_lock held) and returns the CPU to kick, or -1. */
-static int make_runnable(struct vcpu *v)
+/* Queues v (sched_lock held) and returns the CPU to kick, or -1. 'woken': it was blocked. */
+static int make_runnable(struct vcpu *v, bool woken)
 {
 	v->state = VCPU_RUNNABLE;
 	if (v->sched.on_cpu || v->sched.pause_count || v->sched.queued)
@@ -103,6 +103,13 @@ static int make_runnable(struct vcpu *v)
 	/* A newcomer starts level with the queue, so it neither starves others nor is starved. */
 	if (v->sched.vruntime + sched_slice_ns < q->min_vruntime)
 		v->sched.vruntime = q->min_vruntime - sched_slice_ns;
+	/* A vCPU waking from a block runs next even if its weight left it far ahead (like the
+	 * BOOST of Xen's credit scheduler): a mostly idle dom0 answering the operator must not
+	 * wait behind CPU hogs of a much larger weight. Hogs never block, so their shares by
+	 * weight are untouched; a waker only gains the wait, not CPU time it did not pay for. */
+	uint64_t front = q->head ? q->head->sched.vruntime : q->min_vruntime;
+	if (woken && v->sched.vruntime >= front)
+		v->sched.vruntime = front ? front - 1 : 0;   /* before equals too: the queue is FIFO among them */
 	queue_insert(q, v);
 	return (int)cpu;
 }
@@ -119,7 +126,7 @@ void sched_wake(struct vcpu *v)
 	spin_lock(&sched_lock);
 	int cpu = -1;
 	if (v->state == VCPU_DOWN || v->state == VCPU_BLOCKED)
-		cpu = make_runnable(v);
+		cpu = make_runnable(v, v->state == VCPU_BLOCKED);
 	spin_unlock(&sched_lock);
 	irq_restore(flags);
 	kick(cpu);
@@ -156,7 +163,7 @@ void sched_kick(struct vcpu *v)
 	spin_lock(&sched_lock);
 	int cpu = -1;
 	if (v->state == VCPU_BLOCKED)
-		cpu = make_runnable(v);
+		cpu = make_runnable(v, true);
 	else if (v->state == VCPU_RUNNING && v->sched.on_cpu)
 		cpu = (int)v->sched.last_cpu;   /* in the guest there: an exit makes it see the event */
 	spin_unlock(&sched_lock);
@@ -207,7 +214,7 @@ void sched_vcpu_unpause(struct vcpu *v)
 	spin_lock(&sched_lock);
 	int cpu = -1;
 	if (v->sched.pause_count && --v->sched.pause_count == 0 && v->state == VCPU_RUNNABLE)
-		cpu = make_runnable(v);
+		cpu = make_runnable(v, false);
 	spin_unlock(&sched_lock);
 	irq_restore(flags);
 	kick(cpu);
@@ -224,7 +231,7 @@ int sched_set_affinity(struct vcpu *v, uint64_t cpumask)
 	/* A queued vCPU on a CPU it may no longer use moves now; a running one at its next switch. */
 	if (v->sched.queued && !allowed(v, v->sched.queue_cpu)) {
 		queue_remove(v);
-		cpu = make_runnable(v);
+		cpu = make_runnable(v, false);
 	}
 	bool running_elsewhere = v->sched.on_cpu && !allowed(v, v->sched.last_cpu);
 	spin_unlock(&sched_lock);
@@ -354,7 +361,7 @@ int sched_put(unsigned int cpu, struct vcpu *v, uint64_t now, bool *reap)
 	q->current = NULL;
 	v->sched.on_cpu = false;
 	*reap = v->state == VCPU_DEAD && claim_reap(v->domain);
-	return v->state == VCPU_RUNNABLE ? make_runnable(v) : -1;
+	return v->state == VCPU_RUNNABLE ? make_runnable(v, false) : -1;
 }
 
 /* Should the running vCPU give way? Paused, moved, over its cap, or its slice is over and

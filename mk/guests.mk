@@ -4,6 +4,9 @@
 # guests/counter/*.c          -> build/guests/counter.elf (the interactive-console demo)
 # guests/disktest/*.c         -> build/guests/disktest.elf (block device: pattern write, read back, verify)
 # guests/blkhostile/*.c       -> build/guests/blkhostile.elf (attacks its block backend, then idles)
+# guests/hcfuzz/*.c           -> build/guests/hcfuzz.elf (the hostile guest: seeded random hypercalls)
+# guests/victim/*.c           -> build/guests/victim.elf (rechecks a seeded pattern in its RAM every second)
+# guests/hog/*.c              -> build/guests/hog.elf (every vCPU spins: a CPU hog for the liveness test)
 # guests/tests/NAME.c         -> build/guests/xtf-NAME.elf (one XTF-style test per guest)
 # Every guest links the runtime (guests/lib) and the shared lib/fmt.c and lib/string.c;
 # --gc-sections drops what a guest does not use. Test guests also link the XTF framework
@@ -31,6 +34,7 @@ $(GUEST_DIR)/obj/guests/lib/trap.c.o: GUEST_CFLAGS += -mgeneral-regs-only
 GUEST_TESTS := $(patsubst guests/tests/%.c,%,$(wildcard guests/tests/*.c))
 GUEST_ELFS  := $(GUEST_DIR)/hello.elf $(GUEST_DIR)/counter.elf $(GUEST_DIR)/disktest.elf \
 	$(GUEST_DIR)/blkhostile.elf $(patsubst %,$(GUEST_DIR)/xtf-%.elf,$(GUEST_TESTS))
+GUEST_ELFS  += $(GUEST_DIR)/hcfuzz.elf $(GUEST_DIR)/victim.elf $(GUEST_DIR)/hog.elf
 GUEST_OBJS  := $(GUEST_RUNTIME_OBJS)
 
 $(GUEST_DIR)/obj/%.c.o: %.c
@@ -55,6 +59,9 @@ $(eval $(call guest_elf,$(GUEST_DIR)/hello.elf,$(wildcard guests/hello/*.c)))
 $(eval $(call guest_elf,$(GUEST_DIR)/counter.elf,$(wildcard guests/counter/*.c)))
 $(eval $(call guest_elf,$(GUEST_DIR)/disktest.elf,$(wildcard guests/disktest/*.c)))
 $(eval $(call guest_elf,$(GUEST_DIR)/blkhostile.elf,$(wildcard guests/blkhostile/*.c)))
+$(eval $(call guest_elf,$(GUEST_DIR)/hcfuzz.elf,$(wildcard guests/hcfuzz/*.c)))
+$(eval $(call guest_elf,$(GUEST_DIR)/victim.elf,$(wildcard guests/victim/*.c)))
+$(eval $(call guest_elf,$(GUEST_DIR)/hog.elf,$(wildcard guests/hog/*.c)))
 $(foreach t,$(GUEST_TESTS),$(eval $(call guest_elf,$(GUEST_DIR)/xtf-$(t).elf,guests/tests/$(t).c $(GUEST_XTF_SRCS))))
 include guests/testctl/testctl.mk
 

@@ -129,6 +129,29 @@ static void test_weights_two_to_one(void **state)
 	assert_true(ratio > 1.8 && ratio < 2.2);   /* 2:1 within +-10% */
 }
 
+/* dom0 at the default weight beside hogs of the largest weight: once it wakes it runs next,
+ * though its weight put its runtime far ahead of theirs (the liveness rule in sched.c). */
+static void test_woken_light_vcpu_runs_before_heavy_hogs(void **state)
+{
+	(void)state;
+	boot_sim(1);
+	sched_wake(add_vcpu(0, 65535));
+	sched_wake(add_vcpu(1, 65535));
+	simulate(0, 500 * MS);
+	struct vcpu *light = add_vcpu(2, SCHED_WEIGHT_DEFAULT);
+	light->sched.vruntime = vcpus[0].sched.vruntime + 1000 * sched_slice_ns;   /* far ahead */
+	light->state = VCPU_BLOCKED;
+	sched_wake(light);
+	assert_ptr_equal(sched_pick(0, 500 * MS), light);
+	/* The hogs still share the CPU by weight afterwards: the boost is one wake's worth. */
+	light->state = VCPU_RUNNABLE;
+	bool reap;
+	sched_put(0, light, 501 * MS, &reap);
+	uint64_t before = total_ran(2);
+	simulate(501 * MS, 500 * MS);
+	assert_true(total_ran(2) - before <= 10 * MS);   /* weight 256 of 131326: a sliver */
+}
+
 static void test_newcomer_is_not_starved_nor_starving(void **state)
 {
 	(void)state;
@@ -234,6 +257,7 @@ int main(void)
 		cmocka_unit_test_setup(test_equal_weights_share_one_cpu, setup),
 		cmocka_unit_test_setup(test_weights_two_to_one, setup),
 		cmocka_unit_test_setup(test_newcomer_is_not_starved_nor_starving, setup),
+		cmocka_unit_test_setup(test_woken_light_vcpu_runs_before_heavy_hogs, setup),
 		cmocka_unit_test_setup(test_affinity_is_respected_and_load_spreads, setup),
 		cmocka_unit_test_setup(test_repinning_moves_a_vcpu, setup),
 		cmocka_unit_test_setup(test_cap_limits_share, setup),
