@@ -132,6 +132,7 @@ static void fetch_console_io(struct console_backend *cb)
 		uint64_t got = op.u.console_read.size;
 		if (got == 0 || got > sizeof(buf) || op.u.console_read.pos < cb->io_pos)
 			return;   /* nothing new, or an answer that makes no sense: never trust a size blindly */
+		console_text_sanitize(buf, (size_t)got);
 		console_history_append(&cb->history, buf, (size_t)got);
 		cb->io_pos = op.u.console_read.pos + got;
 	}

@@ -16,3 +16,12 @@ size_t console_history_read(const struct console_history *h, uint64_t *pos, void
 	*pos += copied;   /* this reader's position moves past what it got */
 	return copied;
 }
+
+void console_text_sanitize(char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7f)
+			text[i] = '?';
+	}
+}

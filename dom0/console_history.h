@@ -26,4 +26,12 @@ void console_history_append(struct console_history *h, const void *data, size_t 
  */
 size_t console_history_read(const struct console_history *h, uint64_t *pos, void *out, size_t size);
 
+/*
+ * Makes text from a domain's console_io safe for the operator's terminal: control bytes
+ * other than newline, carriage return and tab (ESC above all, which could drive the
+ * terminal) and DEL become '?', the rule the hypervisor's own log follows. The console
+ * ring is the guest's terminal stream and passes through as it is, like `xl console`.
+ */
+void console_text_sanitize(char *text, size_t len);
+
 #endif

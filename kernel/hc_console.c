@@ -71,7 +71,8 @@ int64_t hc_console_io(struct vcpu *v, uint64_t cmd, uint64_t len, uint64_t buf, 
 			spin_unlock(&d->lock);
 			return -KEEL_EFAULT;   /* another vCPU changed the mapping meanwhile */
 		}
-		/* The capture keeps the bytes as written: dom0's console backend does its own filtering. */
+		/* The capture keeps the bytes as written: dom0's console backend filters them for its
+		 * terminal (console_text_sanitize), other readers may want them raw. */
 		console_capture_put(&d->console_capture, chunk, (size_t)n);
 		for (uint64_t i = 0; i < n; i++)
 			put_char(d, chunk[i]);

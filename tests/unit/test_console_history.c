@@ -163,6 +163,14 @@ static void test_push_in_refuses_a_broken_consumer(void **state)
 	assert_int_equal(ring.in_prod, 5);
 }
 
+static void test_sanitize_keeps_text_and_masks_control_bytes(void **state)
+{
+	(void)state;
+	char text[] = "ok\tline\r\n\x1b[2Jgone\x07\x7f\x01" "end\x80";
+	console_text_sanitize(text, sizeof(text) - 1);
+	assert_string_equal(text, "ok\tline\r\n?[2Jgone???end\x80");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +184,7 @@ int main(void)
 		cmocka_unit_test_setup(test_drain_refuses_a_broken_producer, setup),
 		cmocka_unit_test_setup(test_push_in_until_full, setup),
 		cmocka_unit_test_setup(test_push_in_refuses_a_broken_consumer, setup),
+		cmocka_unit_test(test_sanitize_keeps_text_and_masks_control_bytes),
 	};
 	return cmocka_run_group_tests_name("console_history", tests, NULL, NULL);
 }
