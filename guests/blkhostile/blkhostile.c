@@ -6,6 +6,7 @@
 #include "grant.h"
 #include "guest.h"
 #include "hypercall.h"
+#include "runtime_setup.h"
 #include "shutdown_request.h"
 #include "timer.h"
 #include "trap.h"
@@ -80,15 +81,10 @@ static struct keel_blkif_request one_segment(uint64_t sector, uint32_t gref, uin
 
 void guest_main(const struct keel_start_info *si)
 {
-	asm volatile("cli");
-	trap_init(0);
-	long rc = events_init(si);
-	if (!rc)
-		rc = timer_init();
-	if (!rc)
-		rc = shutdown_request_watch();
+	const char *step;
+	long rc = runtime_setup(si, RUNTIME_TIMER | RUNTIME_SHUTDOWN, &step);
 	if (rc) {
-		gprintf("blkhostile: setting up events failed (%ld)\n", rc);
+		gprintf("blkhostile: setting up events failed: %s (%ld)\n", step, rc);
 		keel_sched_shutdown(KEEL_SHUTDOWN_CRASH);
 	}
 	asm volatile("sti");

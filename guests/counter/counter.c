@@ -4,10 +4,10 @@
 #include "events.h"
 #include "guest.h"
 #include "hypercall.h"
+#include "runtime_setup.h"
 #include "shutdown_request.h"
 #include "string.h"
 #include "timer.h"
-#include "trap.h"
 
 #define SECOND_NS 1000000000ull
 
@@ -21,21 +21,14 @@ static __attribute__((noreturn)) void give_up(const char *what, long rc)
 
 void guest_main(const struct keel_start_info *si)
 {
-	asm volatile("cli");
-	trap_init(0);
-	long rc = events_init(si);
+	const char *step;
+	long rc = runtime_setup(si, RUNTIME_TIMER | RUNTIME_SHUTDOWN, &step);
 	if (rc)
-		give_up("events_init", rc);
-	rc = timer_init();
-	if (rc)
-		give_up("timer_init", rc);
+		give_up(step, rc);
 	/* 'shutdown=ignore' on its command line makes it deaf to dom0's polite request, to show
 	 * (and test) that 'shutdown' then forces the end after its grace period. */
 	char value[16];
 	bool deaf = cmdline_get(si->cmdline, "shutdown", value, sizeof(value)) && !strcmp(value, "ignore");
-	rc = shutdown_request_watch();
-	if (rc)
-		give_up("shutdown_request_watch", rc);
 	asm volatile("sti");
 
 	/* With a console device (a domain dom0 built) lines typed on it come back; without one

@@ -5,6 +5,7 @@
 #include "events.h"
 #include "guest.h"
 #include "hypercall.h"
+#include "runtime_setup.h"
 #include "shutdown_request.h"
 #include "string.h"
 #include "timer.h"
@@ -177,15 +178,10 @@ static unsigned long long cmdline_number(const struct keel_start_info *si, const
 
 void guest_main(const struct keel_start_info *si)
 {
-	asm volatile("cli");
-	trap_init(0);
-	long rc = events_init(si);
-	if (!rc)
-		rc = timer_init();
-	if (!rc)
-		rc = shutdown_request_watch();
+	const char *setup_step;
+	long rc = runtime_setup(si, RUNTIME_TIMER | RUNTIME_SHUTDOWN, &setup_step);
 	if (rc)
-		fail(false, "setting up events", rc);
+		fail(false, setup_step, rc);
 	asm volatile("sti");
 
 	seed = cmdline_number(si, "seed", 1);

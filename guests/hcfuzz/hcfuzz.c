@@ -12,6 +12,7 @@
 #include "fuzz.h"
 #include "guest.h"
 #include "hypercall.h"
+#include "runtime_setup.h"
 #include "smp.h"
 #include "timer.h"
 #include "trap.h"
@@ -169,14 +170,10 @@ static unsigned long long cmdline_number(const char *cmdline, const char *key, u
 void guest_main(const struct keel_start_info *si)
 {
 	/* Interrupts stay off while fuzzing: upcalls on fuzzed ports would only add noise. */
-	asm volatile("cli");
-	trap_init(0);
-	long rc = events_init(si);
+	const char *step;
+	long rc = runtime_setup(si, RUNTIME_TIMER, &step);
 	if (rc)
-		give_up("events_init", rc);
-	rc = timer_init();
-	if (rc)
-		give_up("timer_init", rc);
+		give_up(step, rc);
 
 	/* Without seed= a fresh one each boot; it is printed, so any run can be repeated. */
 	unsigned long long seed = cmdline_number(si->cmdline, "seed", rdtsc() ^ ((uint64_t)si->domid << 48));

@@ -5,6 +5,7 @@
 #include "events.h"
 #include "guest.h"
 #include "hypercall.h"
+#include "runtime_setup.h"
 #include "shutdown_request.h"
 #include "smp.h"
 #include "timer.h"
@@ -33,15 +34,11 @@ static __attribute__((noreturn)) void give_up(const char *what, long rc)
 
 void guest_main(const struct keel_start_info *si)
 {
-	asm volatile("cli");
-	trap_init(0);
-	long rc = events_init(si);
-	if (rc)
-		give_up("events_init", rc);
 	/* It honours dom0's 'shutdown' (the upcall sets the flag; vCPU 0 spins with interrupts on). */
-	rc = shutdown_request_watch();
+	const char *step;
+	long rc = runtime_setup(si, RUNTIME_SHUTDOWN, &step);
 	if (rc)
-		give_up("shutdown_request_watch", rc);
+		give_up(step, rc);
 
 	unsigned int n = si->nr_vcpus < KEEL_MAX_VCPUS ? si->nr_vcpus : KEEL_MAX_VCPUS;
 	for (unsigned int i = 1; i < n; i++) {

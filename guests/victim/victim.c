@@ -5,6 +5,7 @@
 #include "events.h"
 #include "guest.h"
 #include "hypercall.h"
+#include "runtime_setup.h"
 #include "shutdown_request.h"
 #include "timer.h"
 #include "trap.h"
@@ -80,17 +81,10 @@ static bool check_and_report(const struct region *r, unsigned long long n, const
 
 void guest_main(const struct keel_start_info *si)
 {
-	asm volatile("cli");
-	trap_init(0);
-	long rc = events_init(si);
+	const char *step;
+	long rc = runtime_setup(si, RUNTIME_TIMER | RUNTIME_SHUTDOWN, &step);
 	if (rc)
-		give_up("events_init", rc);
-	rc = timer_init();
-	if (rc)
-		give_up("timer_init", rc);
-	rc = shutdown_request_watch();
-	if (rc)
-		give_up("shutdown_request_watch", rc);
+		give_up(step, rc);
 	asm volatile("sti");
 
 	char value[32];
