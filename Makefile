@@ -12,6 +12,7 @@ include mk/image.mk
 include mk/guests.mk
 include mk/newlib.mk
 include mk/dom0.mk
+include mk/minios.mk
 include mk/disk.mk
 include mk/debug.mk
 include mk/bench.mk

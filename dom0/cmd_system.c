@@ -101,6 +101,7 @@ static int cmd_info(int argc, char **argv)
 	printf("hypervisor      : Keel, ABI %ld.%ld\n", (version >> 16) & 0xffff, version & 0xffff);
 	printf("virtualization  : %s\n", virt_name(p.virt));
 	printf("nr_cpus         : %u\n", p.cpus_online);
+	printf("guest_cpus      : %u\n", p.guest_cpus);
 	printf("total_memory    : %llu MiB\n", (unsigned long long)(p.total_pages / PAGES_PER_MIB));
 	printf("free_memory     : %llu MiB\n", (unsigned long long)(p.free_pages / PAGES_PER_MIB));
 	printf("tsc_khz         : %llu\n", (unsigned long long)p.tsc_khz);
@@ -323,6 +324,10 @@ static int cmd_vcpu_pin(int argc, char **argv)
 	}
 	for (uint32_t v = first; v <= last && v < MAX_VCPUS; v++) {
 		long rc = domctl_set_affinity(domid, v, mask);
+		if (rc == -KEEL_EINVAL) {
+			cli_error("no CPU in '%s' runs guests on this machine (see 'info': guest_cpus)", argv[3]);
+			return 1;
+		}
 		if (rc) {
 			cli_error("domctl SET_AFFINITY of vCPU %u failed: %s", v, cli_error_name(rc));
 			return 1;

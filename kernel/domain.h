@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "console_capture.h"
+#include "console_log_budget.h"
 #include "evtchn.h"
 #include "keel/shared_info.h"
 #include "mm.h"
@@ -66,6 +67,7 @@ struct domain {
 	char console_line[DOMAIN_CONSOLE_LINE];   /* console_io output waiting for its newline */
 	unsigned int console_len;
 	struct console_capture console_capture;   /* console_io history for dom0 (sysctl CONSOLE_READ), under lock */
+	struct console_log_budget console_log_budget;   /* its lines' share of the hypervisor log, under lock */
 
 	struct domain *next;            /* in the global list */
 };

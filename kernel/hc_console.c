@@ -1,6 +1,7 @@
 /* hc_console.c: the console_io hypercall: guest text into the hypervisor log a line at a time, and into the domain's capture ring for dom0. */
 #include "hc_console.h"
 
+#include "arch.h"
 #include "console_capture.h"
 #include "domain.h"
 #include "evtchn.h"
@@ -12,12 +13,25 @@
 
 #define COPY_CHUNK 256   /* bytes copied per step: bounded stack use whatever the guest asks */
 
-/* Emits the domain's pending line; lines are prefixed so the log says who spoke. */
+/*
+ * Emits the domain's pending line; lines are prefixed so the log says who spoke. An
+ * unprivileged domain's lines are rate-limited (console_log_budget.h) so that a flood cannot
+ * push everyone else's lines out of the log; the capture keeps them all for dom0.
+ */
 static void flush_line(struct domain *d)
 {
 	d->console_line[d->console_len] = '\0';
-	pr_info("(d%u) %s\n", d->id, d->console_line);
 	d->console_len = 0;
+	if (!d->privileged) {
+		enum console_log_verdict verdict = console_log_budget_take(&d->console_log_budget, arch_time_ns());
+		if (verdict == CONSOLE_LOG_FIRST_DROP)
+			pr_info("(d%u) [console_io over the log's rate limit (a burst of %u lines, then %llu a second): "
+				"the rest is not logged; dom0's 'console' has it all]\n",
+				d->id, CONSOLE_LOG_BURST, 1000000000ull / CONSOLE_LOG_INTERVAL_NS);
+		if (verdict != CONSOLE_LOG_LINE)
+			return;
+	}
+	pr_info("(d%u) %s\n", d->id, d->console_line);
 }
 
 static void put_char(struct domain *d, char c)

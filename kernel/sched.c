@@ -19,20 +19,35 @@
 spinlock_t sched_lock = SPINLOCK_INIT;
 struct sched_cpu sched_cpus[MAX_CPUS];
 static unsigned int cpu_count = 1;
-static uint64_t cpus_mask = 1;
+static uint64_t cpus_mask = 1;   /* the CPUs that may run guests (arch_guest_cpus) */
 uint64_t sched_slice_ns = SCHED_SLICE_MS_DEFAULT * 1000000ull;
 
 void sched_init(unsigned int slice_ms)
 {
 	sched_slice_ns = (uint64_t)slice_ms * 1000000;
 	cpu_count = arch_cpus_online();
-	cpus_mask = cpu_count >= 64 ? ~0ull : (1ull << cpu_count) - 1;
+	cpus_mask = arch_guest_cpus();
+	const char *why = arch_guest_cpus_reason();
+	if (why)
+		pr_info("sched: guests run on CPUs %#llx of %u: %s\n", (unsigned long long)cpus_mask, cpu_count, why);
+}
+
+/* The n-th CPU that may run guests, counting round (spreads vCPUs by id before they first run). */
+static unsigned int nth_guest_cpu(unsigned int n)
+{
+	unsigned int usable = 0;
+	for (uint64_t m = cpus_mask; m; m &= m - 1)
+		usable++;
+	n %= usable;
+	for (unsigned int c = 0;; c++)
+		if ((cpus_mask >> c) & 1 && n-- == 0)
+			return c;
 }
 
 void sched_vcpu_init(struct vcpu *v)
 {
 	v->sched.affinity = ~0ull;
-	v->sched.last_cpu = v->id % cpu_count;
+	v->sched.last_cpu = nth_guest_cpu(v->id);
 }
 
 void sched_domain_init(struct domain *d)
@@ -69,7 +84,7 @@ static void queue_remove(struct vcpu *v)
 
 static bool allowed(const struct vcpu *v, unsigned int cpu)
 {
-	return v->sched.affinity & (1ull << cpu);
+	return v->sched.affinity & cpus_mask & (1ull << cpu);
 }
 
 /* Where a vCPU that became runnable should wait: an idle allowed CPU (its last one first),
@@ -89,7 +104,7 @@ static unsigned int choose_cpu(const struct vcpu *v)
 					 sched_cpus[best].nr_queued + !!sched_cpus[best].current)
 			best = c;
 	}
-	return best == cpu_count ? 0 : best;
+	return best == cpu_count ? nth_guest_cpu(0) : best;
 }
 
 /* Queues v (sched_lock held) and returns the CPU to kick, or -1. 'woken': it was blocked. */

@@ -84,6 +84,8 @@ static void physinfo(struct keel_sysctl_physinfo *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->cpus_online = arch_cpus_online();
+	for (uint64_t m = arch_guest_cpus(); m; m &= m - 1)
+		p->guest_cpus++;
 	p->virt = virt == &vmx_ops ? 1 : virt == &svm_ops ? 2 : 0;
 	p->total_pages = frame_total_count();
 	p->free_pages = frame_free_count();

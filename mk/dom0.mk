@@ -12,8 +12,9 @@ DOM0_LD  := guests/lib/guest.ld
 
 # DOM0_SRCS may be overridden to link another set of files (e.g. an experiment's own CLI).
 DOM0_SRCS ?= $(wildcard dom0/*.c dom0/*.S)
-# Shared lib/ code dom0 uses beyond the guest runtime's: the config parser (domain configs, keel.cfg).
-DOM0_SRCS += lib/cfg.c lib/byte_history.c
+# Shared lib/ code dom0 uses beyond the guest runtime's: the config parser (domain configs, keel.cfg),
+# and the newlib glue it shares with guests/libc (heap, descriptors, getpid/kill/_exit).
+DOM0_SRCS += lib/cfg.c lib/byte_history.c lib/newlib_heap.c lib/newlib_fds.c lib/newlib_process.c
 DOM0_OBJS := $(patsubst %,$(DOM0_DIR)/obj/%.o,$(DOM0_SRCS))
 DOM0_RUNTIME_OBJS := $(filter-out $(GUEST_DIR)/obj/lib/string.c.o,$(GUEST_RUNTIME_OBJS))
 

@@ -35,6 +35,7 @@ GUEST_TESTS := $(patsubst guests/tests/%.c,%,$(wildcard guests/tests/*.c))
 GUEST_ELFS  := $(GUEST_DIR)/hello.elf $(GUEST_DIR)/counter.elf $(GUEST_DIR)/disktest.elf \
 	$(GUEST_DIR)/blkhostile.elf $(patsubst %,$(GUEST_DIR)/xtf-%.elf,$(GUEST_TESTS))
 GUEST_ELFS  += $(GUEST_DIR)/hcfuzz.elf $(GUEST_DIR)/victim.elf $(GUEST_DIR)/hog.elf
+GUEST_ELFS  += $(GUEST_DIR)/minios.elf   # built by mk/minios.mk (it needs newlib)
 GUEST_OBJS  := $(GUEST_RUNTIME_OBJS)
 
 $(GUEST_DIR)/obj/%.c.o: %.c

@@ -66,6 +66,10 @@ void arch_fpu_restore(const void *area);
 
 /* CPUs running, kicking one of them, and a short busy wait. */
 unsigned int arch_cpus_online(void);
+/* The CPUs that may run guests (bit n = CPU n): all online ones, unless an emulator bug
+ * says otherwise; then arch_guest_cpus_reason() says why (NULL when all may). */
+uint64_t arch_guest_cpus(void);
+const char *arch_guest_cpus_reason(void);
 void arch_kick_cpu(unsigned int cpu);
 void arch_delay_us(uint64_t us);
 

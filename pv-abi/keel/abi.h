@@ -49,7 +49,7 @@
 #include <stdint.h>
 
 #define KEEL_ABI_VERSION_MAJOR 0
-#define KEEL_ABI_VERSION_MINOR 2
+#define KEEL_ABI_VERSION_MINOR 3
 #define KEEL_ABI_VERSION ((KEEL_ABI_VERSION_MAJOR << 16) | KEEL_ABI_VERSION_MINOR)
 
 /* CPUID discovery (section 1). */

@@ -38,7 +38,8 @@ struct keel_sysctl_physinfo {
 	uint32_t domains;      /* live domains */
 	uint32_t evtchn_ports; /* ports allocated in all domains */
 	uint32_t grants;       /* grant entries in all domains */
-	uint32_t pad;
+	uint32_t guest_cpus;   /* 0.3: how many of the CPUs run guests: all, unless the
+				* hypervisor keeps some out (docs/architecture.md); 0 before 0.3 */
 };
 
 /* VCPU_INFO: one vCPU of one domain. */

@@ -180,6 +180,7 @@ size_t log_read(size_t offset, char *buf, size_t size)
 }
 void log_printf(enum log_level level, const char *fmt, ...) { (void)level, (void)fmt; }
 unsigned int arch_cpus_online(void) { return 4; }
+uint64_t arch_guest_cpus(void) { return 0xe; }   /* as under QEMU TCG: the boot CPU runs none */
 uint64_t arch_tsc_khz(void) { return 2600000; }
 uint64_t arch_time_ns(void) { return 123; }
 /* One ECAM window mapped for dom0, as kernel/dom0_mmio.c would report it. */
@@ -423,6 +424,7 @@ static void test_sysctl(void **state)
 	s->cmd = KEEL_SYSCTL_PHYSINFO;
 	assert_int_equal(hc_sysctl(&caller, OP_GVA, 0, 0, 0, 0), 0);
 	assert_int_equal(s->u.physinfo.cpus_online, 4);
+	assert_int_equal(s->u.physinfo.guest_cpus, 3);   /* counted from arch_guest_cpus() */
 	assert_int_equal(s->u.physinfo.virt, 2);
 	assert_int_equal(s->u.physinfo.free_pages, 1000);
 	assert_int_equal(s->u.physinfo.domains, 3);

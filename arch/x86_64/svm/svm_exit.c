@@ -68,6 +68,12 @@ void svm_decode_exit(const struct vmcb *v, const struct svm_caps *caps, struct v
 {
 	const struct vmcb_control *c = &v->control;
 	uint64_t code = c->exitcode;
+	/*
+	 * EXITCODE is 64 bits wide and VMEXIT_INVALID/BUSY are -1/-2 (APM 15.6), but QEMU's
+	 * TCG stores them as 32-bit values. No real exit code comes near 0xffff_0000.
+	 */
+	if ((code >> 32) == 0 && (uint32_t)code >= (uint32_t)SVM_EXIT_BUSY)
+		code |= 0xffffffff00000000ull;
 
 	*exit = (struct virt_exit){ .reason = VIRT_EXIT_UNHANDLED, .raw = code };
 	switch (code) {

@@ -53,6 +53,8 @@ svm_world_switch:
 
 	sti
 	vmrun	%rax
+	.globl svm_vmrun_resume
+svm_vmrun_resume:
 	/* #VMEXIT: RAX is the VMCB address again (host RAX), every other GPR is the guest's. */
 	vmsave	%rax
 

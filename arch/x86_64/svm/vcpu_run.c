@@ -5,6 +5,7 @@
 
 #include "cpu.h"
 #include "lapic.h"
+#include "log.h"
 #include "percpu.h"
 #include "trap.h"
 
@@ -97,6 +98,29 @@ static bool reflect_guest_exception(struct vmcb_control *c)
 	return false;
 }
 
+/* svm_run.S: the instruction after VMRUN, which VMRUN records as the host's RIP. */
+extern const char svm_vmrun_resume[];
+
+/*
+ * After an exit the VMCB must hold the guest's state, never the host's. If the CPU left
+ * nested paging on after a #VMEXIT (as QEMU 7.2's TCG did on the boot CPU, see
+ * emulator_quirks.c), the host's next fetch faults "in the guest" and the VMCB receives the
+ * host's registers: entering it again would run the host's code and page tables as this
+ * guest. Stop with the facts instead of a baffling NPT fault.
+ */
+static void check_exit_state(const struct vcpu_arch *va, int cpu)
+{
+	const struct vmcb *v = va->vmcb;
+	if (v->save.rip != (uintptr_t)svm_vmrun_resume)
+		return;
+	panic("svm: CPU %d: VMCB %#llx holds the host's state after exit %#llx (info %#llx %#llx, "
+	      "intinfo %#llx, cr3 %#llx); hsave %#llx",
+	      cpu, (unsigned long long)va->vmcb_pa, (unsigned long long)v->control.exitcode,
+	      (unsigned long long)v->control.exitinfo1, (unsigned long long)v->control.exitinfo2,
+	      (unsigned long long)v->control.exitintinfo, (unsigned long long)v->save.cr3,
+	      (unsigned long long)svm_cpus[cpu].hsave_pa);
+}
+
 void svm_vcpu_run(struct vcpu_arch *va, struct vcpu_regs *regs, struct virt_exit *exit)
 {
 	struct vmcb *v = va->vmcb;
@@ -122,6 +146,7 @@ void svm_vcpu_run(struct vcpu_arch *va, struct vcpu_regs *regs, struct virt_exit
 	__atomic_store_n(&sc->in_guest_gen, gen, __ATOMIC_SEQ_CST);
 
 	svm_world_switch(va->vmcb_pa, regs, sc->host_state_pa);
+	check_exit_state(va, cpu);
 
 	__atomic_store_n(&sc->in_guest_gen, 0, __ATOMIC_RELEASE);
 	regs->rax = v->save.rax;

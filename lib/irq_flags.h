@@ -1,6 +1,6 @@
-/* irq_flags.h: turning dom0's interrupts (event upcalls) off around a check-and-wait, and back on as they were. */
-#ifndef DOM0_IRQ_FLAGS_H
-#define DOM0_IRQ_FLAGS_H
+/* irq_flags.h: turning a domain's interrupts (event upcalls, and any preemption they drive) off around a check-and-wait or a short critical section, and back on as they were. */
+#ifndef KEEL_IRQ_FLAGS_H
+#define KEEL_IRQ_FLAGS_H
 
 #include <stdbool.h>
 #include <stdint.h>
