@@ -259,7 +259,9 @@ long blkback_find_partition(const char *label, unsigned int *disk, struct gpt_pa
 		char why[96];
 		if (!info || info->failed)
 			continue;
-		if (gpt_find_partition(read_disk, &d, info->sectors, label, scratch, part, why, sizeof(why)) == 1) {
+		/* A 4096-byte disk's GPT counts 4096-byte blocks; 'part' comes back in 512-byte sectors. */
+		if (gpt_find_partition_blocks(read_disk, &d, info->sectors, info->block_size, label, scratch, part, why,
+					      sizeof(why)) == 1) {
 			*disk = d;
 			rc = 0;
 		}
@@ -315,13 +317,20 @@ struct blkback *blkback_connect(uint32_t domid, uint32_t ref, uint32_t guest_por
 		snprintf(err, err_size, "no block backend slot left (%d in use)", BLKBACK_MAX);
 		return NULL;
 	}
+	/* io/blkif.h B1 knows 512 and 4096 only; serving another size as 512 would let through
+	 * requests the disk refuses (virtio-blk requests must be whole logical blocks). */
+	if (dinfo->block_size != 512 && dinfo->block_size != 4096) {
+		snprintf(err, err_size, "block: disk %u has %u-byte blocks; only 512 and 4096 are served", disk,
+			 dinfo->block_size);
+		return NULL;
+	}
 	memset(bb, 0, sizeof(*bb));
 	bb->domid = domid;
 	bb->disk = disk;
 	bb->part = *part;
 	bb->view = (struct blkback_disk_view){
 		.capacity_sectors = part->last_lba - part->first_lba + 1,
-		.sector_size = dinfo->block_size == 4096 ? 4096 : 512,
+		.sector_size = dinfo->block_size,
 		.read_only = read_only || dinfo->read_only,
 		.can_flush = true,   /* a disk without a write cache needs none: FLUSH succeeds at once */
 	};

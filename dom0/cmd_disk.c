@@ -47,7 +47,7 @@ static void hex_dump(const unsigned char *p, unsigned int len)
 static int cmd_disk_read(int argc, char **argv)
 {
 	/* Static: dom0's threads have small stacks; the CLI runs one command at a time. */
-	static unsigned char sector[VIRTIO_BLK_SECTOR];
+	static unsigned char block[4096];
 	if (argc != 3)
 		return cli_usage_error(argv[0]);
 	uint64_t disk, lba;
@@ -65,21 +65,28 @@ static int cmd_disk_read(int argc, char **argv)
 	}
 	if (!cli_number_arg("lba", argv[2], 0, d->sectors - 1, &lba))
 		return 1;
-	long rc = virtio_blk_read((unsigned int)disk, lba, sector, 1);
+	/* The device reads whole logical blocks only: read the one holding the sector. */
+	uint32_t per_block = d->block_size / VIRTIO_BLK_SECTOR;
+	if (d->block_size > sizeof(block)) {
+		cli_error("disk %llu has %u-byte blocks; disk-read reads up to %zu", (unsigned long long)disk,
+			  d->block_size, sizeof(block));
+		return 1;
+	}
+	long rc = virtio_blk_read((unsigned int)disk, lba - lba % per_block, block, per_block);
 	if (rc) {
 		cli_error("reading disk %llu sector %llu failed: %s", (unsigned long long)disk,
 			  (unsigned long long)lba, cli_error_name(rc));
 		return 1;
 	}
 	printf("disk %llu sector %llu:\n", (unsigned long long)disk, (unsigned long long)lba);
-	hex_dump(sector, sizeof(sector));
+	hex_dump(block + (lba % per_block) * VIRTIO_BLK_SECTOR, VIRTIO_BLK_SECTOR);
 	return 0;
 }
 
 const struct cli_command cmd_disk_commands[] = {
 	{ "disks", "disks", "the virtio-blk disks: PCI address, capacity, block size, interrupt, flags",
 	  "  Columns: Disk PCI Id Sectors Size(MiB) Block Irq Flags. Sectors are 512 bytes; Block is the\n"
-	  "  device's preferred size. Flags: rw/ro, flush (it has a write cache), failed (it misbehaved).",
+	  "  device's logical block size (requests are whole blocks). Flags: rw/ro, flush (it has a write cache), failed (it misbehaved).",
 	  cmd_disks },
 	{ "disk-read", "disk-read <disk> <lba>", "hex-dump one 512-byte sector of a disk",
 	  "  <disk> is a number from 'disks', <lba> a sector number (decimal or 0x hex).", cmd_disk_read },

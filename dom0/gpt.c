@@ -56,12 +56,14 @@ static bool protective_mbr(const uint8_t *mbr)
 	return false;
 }
 
-static int parse_header(uint8_t *sector, uint64_t disk_sectors, struct gpt_header *h, char *why, size_t why_size)
+/* 'disk_blocks' and every LBA here count the disk's logical blocks of 'block_size' bytes. */
+static int parse_header(uint8_t *sector, uint64_t disk_blocks, uint32_t block_size, struct gpt_header *h, char *why,
+			size_t why_size)
 {
 	if (memcmp(sector, GPT_SIGNATURE, 8) != 0)
 		return reject(why, why_size, "no GPT signature at LBA 1");
 	uint32_t header_size = le32(sector + 12);
-	if (header_size < GPT_HEADER_MIN || header_size > GPT_SECTOR)
+	if (header_size < GPT_HEADER_MIN || header_size > block_size)
 		return reject(why, why_size, "GPT header size out of range");
 	uint32_t stored_crc = le32(sector + 16);
 	memset(sector + 16, 0, 4);   /* the CRC covers the header with its own CRC field zero */
@@ -75,15 +77,17 @@ static int parse_header(uint8_t *sector, uint64_t disk_sectors, struct gpt_heade
 	h->nr_entries = le32(sector + 80);
 	h->entry_size = le32(sector + 84);
 	h->entries_crc = le32(sector + 88);
-	if (h->first_usable > h->last_usable || h->last_usable >= disk_sectors)
+	if (h->first_usable > h->last_usable || h->last_usable >= disk_blocks)
 		return reject(why, why_size, "GPT usable area outside the disk");
 	if (h->entry_size < GPT_ENTRY_MIN || h->entry_size % GPT_ENTRY_MIN || h->entry_size > GPT_SECTOR)
 		return reject(why, why_size, "GPT entry size not a multiple of 128 up to 512");
 	if (h->nr_entries == 0 || h->nr_entries > GPT_ENTRIES_MAX ||
 	    (uint64_t)h->nr_entries * h->entry_size > GPT_ARRAY_MAX_BYTES)
 		return reject(why, why_size, "GPT entry count out of range");
-	uint64_t array_sectors = ((uint64_t)h->nr_entries * h->entry_size + GPT_SECTOR - 1) / GPT_SECTOR;
-	if (h->entries_lba < 2 || h->entries_lba >= disk_sectors || array_sectors > disk_sectors - h->entries_lba)
+	/* Read in whole blocks; rounded up, it still fits the buffer: GPT_ARRAY_MAX_BYTES is a
+	 * multiple of every block size accepted. */
+	uint64_t array_blocks = ((uint64_t)h->nr_entries * h->entry_size + block_size - 1) / block_size;
+	if (h->entries_lba < 2 || h->entries_lba >= disk_blocks || array_blocks > disk_blocks - h->entries_lba)
 		return reject(why, why_size, "GPT entry array outside the disk");
 	return 0;
 }
@@ -112,24 +116,29 @@ static bool all_zero(const uint8_t *p, size_t len)
 	return true;
 }
 
-int gpt_find_partition(gpt_read_fn read, void *ctx, uint64_t disk_sectors, const char *label, void *buf,
-		       struct gpt_partition *out, char *why, size_t why_size)
+int gpt_find_partition_blocks(gpt_read_fn read, void *ctx, uint64_t disk_sectors, uint32_t block_size,
+			      const char *label, void *buf, struct gpt_partition *out, char *why, size_t why_size)
 {
 	uint8_t *b = buf;
 	struct gpt_header h;
 
-	if (disk_sectors < 3)
+	/* LBA 0 and 1 are read together into 'buf', so two blocks must fit it. */
+	if (block_size < GPT_SECTOR || block_size & (block_size - 1) || 2 * block_size > GPT_ARRAY_MAX_BYTES)
+		return reject(why, why_size, "unsupported logical block size");
+	uint32_t per_block = block_size / GPT_SECTOR;   /* the read callback counts 512-byte sectors */
+	uint64_t disk_blocks = disk_sectors / per_block;
+	if (disk_blocks < 3)
 		return reject(why, why_size, "disk too small for a GPT");
-	if (read(ctx, 0, b, 2))
+	if (read(ctx, 0, b, 2 * per_block))
 		return reject(why, why_size, "reading LBA 0-1 failed");
 	if (!protective_mbr(b))
 		return reject(why, why_size, "no protective MBR");
-	if (parse_header(b + GPT_SECTOR, disk_sectors, &h, why, why_size))
+	if (parse_header(b + block_size, disk_blocks, block_size, &h, why, why_size))
 		return -1;
 
 	uint32_t array_bytes = h.nr_entries * h.entry_size;
-	uint32_t array_sectors = (array_bytes + GPT_SECTOR - 1) / GPT_SECTOR;
-	if (read(ctx, h.entries_lba, b, array_sectors))
+	uint32_t array_blocks = (array_bytes + block_size - 1) / block_size;
+	if (read(ctx, h.entries_lba * per_block, b, array_blocks * per_block))
 		return reject(why, why_size, "reading the GPT entry array failed");
 	if (gpt_crc32(b, array_bytes) != h.entries_crc)
 		return reject(why, why_size, "GPT entry array CRC32 mismatch");
@@ -144,9 +153,18 @@ int gpt_find_partition(gpt_read_fn read, void *ctx, uint64_t disk_sectors, const
 		uint64_t first = le64(e + 32), last = le64(e + 40);
 		if (first > last || first < h.first_usable || last > h.last_usable)
 			return reject(why, why_size, "the partition's LBA range is outside the usable area");
-		*out = (struct gpt_partition){ .first_lba = first, .last_lba = last, .index = i };
+		/* Back to 512-byte sectors; last_usable < disk_blocks, so nothing overflows. */
+		*out = (struct gpt_partition){
+			.first_lba = first * per_block, .last_lba = (last + 1) * per_block - 1, .index = i,
+		};
 		memcpy(out->name, name, sizeof(name));
 		return 1;
 	}
 	return 0;
+}
+
+int gpt_find_partition(gpt_read_fn read, void *ctx, uint64_t disk_sectors, const char *label, void *buf,
+		       struct gpt_partition *out, char *why, size_t why_size)
+{
+	return gpt_find_partition_blocks(read, ctx, disk_sectors, GPT_SECTOR, label, buf, out, why, why_size);
 }

@@ -7,8 +7,10 @@
 
 /*
  * Pure parsing: the disk is read through a callback, so the same code runs on dom0's
- * virtio-blk disks and on crafted images in host unit tests. Logical blocks are 512
- * bytes (virtio-blk's unit): the header is at LBA 1.
+ * virtio-blk disks and on crafted images in host unit tests. The GPT's LBAs count the
+ * disk's logical blocks (512 or 4096 bytes: the header is at LBA 1, byte 512 or 4096),
+ * while the read callback and the partition found always count 512-byte sectors, the unit
+ * of every virtio-blk request whatever the block size (virtio 1.x, 5.2.6).
  *
  * Everything on the disk is checked before it is used: the protective MBR (55 aa and a
  * type 0xee entry), the header's signature, size, its own LBA, its CRC32, the entry size
@@ -28,7 +30,7 @@
 typedef int (*gpt_read_fn)(void *ctx, uint64_t lba, void *buf, uint32_t count);
 
 struct gpt_partition {
-	uint64_t first_lba;        /* inclusive, in 512-byte sectors */
+	uint64_t first_lba;        /* inclusive, in 512-byte sectors (converted from the GPT's blocks) */
 	uint64_t last_lba;         /* inclusive */
 	uint32_t index;            /* the entry's number, from 0 */
 	char name[GPT_LABEL_MAX];  /* ASCII, NUL-terminated */
@@ -45,5 +47,13 @@ uint32_t gpt_crc32(const void *data, size_t len);
  */
 int gpt_find_partition(gpt_read_fn read, void *ctx, uint64_t disk_sectors, const char *label, void *buf,
 		       struct gpt_partition *out, char *why, size_t why_size);
+
+/*
+ * The same on a disk whose logical blocks are 'block_size' bytes (a power of two from 512
+ * to GPT_ARRAY_MAX_BYTES / 2): the GPT's LBAs and sizes are taken in those blocks, while
+ * 'disk_sectors', the reads and *out stay in 512-byte sectors.
+ */
+int gpt_find_partition_blocks(gpt_read_fn read, void *ctx, uint64_t disk_sectors, uint32_t block_size,
+			      const char *label, void *buf, struct gpt_partition *out, char *why, size_t why_size);
 
 #endif

@@ -177,6 +177,11 @@ static struct blk_disk *disk_for_io(unsigned int index, uint64_t sector, uint32_
 	struct blk_disk *disk = &disks[index];
 	if (sector > disk->info.sectors || count > disk->info.sectors - sector)
 		return NULL;
+	/* Requests count 512-byte sectors but must cover whole logical blocks (5.2.6): QEMU fails
+	 * the rest with an I/O error, so they are refused here, before reaching the device. */
+	uint32_t per_block = disk->info.block_size / VIRTIO_BLK_SECTOR;
+	if (sector % per_block || count % per_block)
+		return NULL;
 	return disk;
 }
 
@@ -226,7 +231,7 @@ static long read_geometry(struct blk_disk *disk, uint64_t features)
 	uint64_t capacity;
 	if (!virtio_pci_config_read(&disk->vp, CFG_CAPACITY, &capacity, sizeof(capacity)))
 		return -KEEL_EIO;
-	disk->info.sectors = capacity;
+	disk->info.sectors = capacity;   /* 512-byte sectors whatever blk_size says (5.2.4) */
 	disk->info.block_size = VIRTIO_BLK_SECTOR;
 	disk->max_transfer = MAX_TRANSFER;
 	uint32_t v;
@@ -236,10 +241,10 @@ static long read_geometry(struct blk_disk *disk, uint64_t features)
 			disk->info.block_size = v;
 	}
 	if ((features & VIRTIO_BLK_F_SIZE_MAX) && virtio_pci_config_read(&disk->vp, CFG_SIZE_MAX, &v, 4)) {
-		if (v < VIRTIO_BLK_SECTOR)
-			return -KEEL_EIO;   /* no request could carry a sector */
-		if (v < disk->max_transfer)
-			disk->max_transfer = v & ~(VIRTIO_BLK_SECTOR - 1u);
+		if (v < disk->info.block_size)
+			return -KEEL_EIO;   /* no request could carry a block */
+		if (v < disk->max_transfer)   /* whole blocks, so split requests stay aligned */
+			disk->max_transfer = v & ~(disk->info.block_size - 1u);
 	}
 	disk->info.read_only = features & VIRTIO_BLK_F_RO;
 	disk->info.can_flush = features & VIRTIO_BLK_F_FLUSH;

@@ -35,8 +35,9 @@ const struct virtio_blk_info *virtio_blk_info(unsigned int disk);
 
 /*
  * From a thread: waits for the device's interrupt. 'buf' must be dom0 RAM (heap, stack,
- * static data: dma.h). 0 or -KEEL_EINVAL (out of range, bad buffer), -KEEL_EPERM (write
- * to a read-only disk), -KEEL_EIO (the device reported an error, misbehaved or timed out).
+ * static data: dma.h). 'sector' and 'count' are 512-byte sectors and must cover whole
+ * blocks of block_size. 0 or -KEEL_EINVAL (out of range, not whole blocks, bad buffer),
+ * -KEEL_EPERM (write to a read-only disk), -KEEL_EIO (the device reported an error, misbehaved or timed out).
  */
 long virtio_blk_read(unsigned int disk, uint64_t sector, void *buf, uint32_t count);
 long virtio_blk_write(unsigned int disk, uint64_t sector, const void *buf, uint32_t count);

@@ -1,4 +1,4 @@
-/* disktest.c: the block device test guest: writes a seeded pattern over disk 0 with many requests in flight, flushes, reads it back and verifies (or checks a read-only disk refuses writes). */
+/* disktest.c: the block device test guest: writes a seeded pattern over disk 0 with many requests in flight, flushes, reads it back and verifies (or checks a read-only disk refuses writes, and with probe=1 that bad requests are refused). */
 #include "blkfront.h"
 #include "cmdline.h"
 #include "console.h"
@@ -147,6 +147,60 @@ static void run_pass(uint8_t op, uint64_t span, uint32_t step, bool stay, struct
 	}
 }
 
+/* A READ (or WRITE) of 'nr_pages' whole pool pages, sent as it is. */
+static struct keel_blkif_request raw_request(uint8_t op, uint64_t sector, uint8_t nr_pages)
+{
+	struct keel_blkif_request req = { .op = op, .nr_segments = nr_pages, .sector_number = sector };
+	for (uint8_t i = 0; i < nr_pages; i++)
+		req.seg[i] = (struct keel_blkif_segment){
+			.gref = op == KEEL_BLKIF_OP_READ ? disk.gref_rw[i] : disk.gref_ro[i], .first_sect = 0, .last_sect = 7,
+		};
+	return req;
+}
+
+/* Sends one request blkfront_submit would refuse to build; the backend must answer ERROR (B1, B6). */
+static void expect_refused(const char *what, const struct keel_blkif_request *req, bool stay)
+{
+	long rc = blkfront_submit_raw(&disk, req, 0);
+	if (rc)
+		fail(stay, what, rc);
+	struct blkfront_done d;
+	rc = blkfront_complete(&disk, &d, time_now_ns() + 30 * SECOND_NS);
+	if (rc != 1)
+		fail(stay, "no answer to a bad request", rc);
+	if (d.rc != -KEEL_EIO) {
+		gprintf("disktest: the backend answered %d to %s\n", d.rc, what);
+		fail(stay, "a bad request was not refused", d.rc);
+	}
+}
+
+/*
+ * probe=1: requests past the end, straddling it and, on a disk with 4096-byte sectors, not
+ * on a 4096-byte boundary (start or length), each refused. Every one counts as an error in
+ * dom0's 'block-list', so it is asked for on the command line only.
+ */
+static void probe_bad_requests(uint64_t capacity, uint32_t step, bool stay)
+{
+	uint32_t refused = 0;
+	struct keel_blkif_request req = raw_request(KEEL_BLKIF_OP_READ, capacity, 1);
+	expect_refused("a READ at the capacity", &req, stay);
+	refused++;
+	req = raw_request(KEEL_BLKIF_OP_WRITE, capacity - step, 2);   /* its last disk sector and one more */
+	expect_refused("a WRITE straddling the end", &req, stay);
+	refused++;
+	if (step > 1) {
+		req = raw_request(KEEL_BLKIF_OP_READ, 1, 1);   /* 4096 bytes, starting 512 bytes in */
+		expect_refused("a READ not starting on a disk sector", &req, stay);
+		refused++;
+		req = raw_request(KEEL_BLKIF_OP_WRITE, step, 1);
+		req.seg[0].last_sect = 0;                    /* 512 bytes: part of a disk sector */
+		expect_refused("a WRITE of part of a disk sector", &req, stay);
+		refused++;
+	}
+	gprintf("disktest: %u bad requests refused (past the end%s): PASS\n", refused,
+		step > 1 ? ", not whole disk sectors" : "");
+}
+
 /* A read-only disk: a write must fail and reads must work. */
 static void test_read_only(uint64_t span, uint32_t step, bool stay)
 {
@@ -202,6 +256,8 @@ void guest_main(const struct keel_start_info *si)
 	span -= span % step;
 	if (span == 0)
 		fail(stay, "nothing to test: sectors rounds to 0", 0);
+	if (cmdline_number(si, "probe", 0))
+		probe_bad_requests(capacity, step, stay);
 	if (blkfront_read_only(&disk))
 		test_read_only(span, step, stay);
 

@@ -124,7 +124,7 @@ KEEL_RING_DEFINE(keel_blkif, struct keel_blkif_request, struct keel_blkif_respon
 struct keel_blkif_info {
 	uint32_t magic;             /* KEEL_BLKIF_INFO_MAGIC once the backend is ready */
 	uint32_t version;           /* KEEL_BLKIF_VERSION */
-	uint64_t capacity_sectors;  /* the disk's size in 512-byte sectors */
+	uint64_t capacity_sectors;  /* the disk's size in 512-byte sectors, whole disk sectors (B1) */
 	uint32_t sector_size;       /* the disk's own: 512 or 4096 (B1) */
 	uint32_t features;          /* KEEL_BLKIF_F_* */
 	uint32_t read_only;         /* 1: WRITE and DISCARD fail */

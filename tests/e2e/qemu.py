@@ -22,7 +22,8 @@ class Qemu(SerialSocket):
     interactive: COM1 is also a socket the test types into (send()); its output still goes
         to the log file, so wait_for works the same way.
     extra_disks: raw images attached after the boot disk as modern-only virtio-blk-pci devices
-        (disable-legacy=on), in order; snapshot=on like the boot disk.
+        (disable-legacy=on), in order; snapshot=on like the boot disk. An entry may also be
+        (path, "device options"), e.g. "logical_block_size=4096,physical_block_size=4096".
     """
 
     def __init__(self, case, disk, smp=1, mem="512M", cpu="qemu64,+svm,+npt",
@@ -46,9 +47,10 @@ class Qemu(SerialSocket):
             *self._disk_device(disk_device),
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
         ]
-        for n, path in enumerate(extra_disks):
+        for n, entry in enumerate(extra_disks):
+            path, options = entry if isinstance(entry, tuple) else (entry, "")
             self.cmd += ["-drive", f"if=none,id=extra{n},format=raw,snapshot=on,file={path}",
-                         "-device", f"virtio-blk-pci,drive=extra{n},disable-legacy=on"]
+                         "-device", f"virtio-blk-pci,drive=extra{n},disable-legacy=on" + (f",{options}" if options else "")]
         self.socket_path = case.path(f"{tag}-com1.sock") if interactive else None
         self.sock = None
         if interactive:

@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "../../dom0/gpt.h"
+#include "gpt_image.h"
 
 #define DISK_SECTORS 2048u
 #define NR_ENTRIES   128u
@@ -20,17 +20,10 @@ static uint8_t disk[DISK_SECTORS * GPT_SECTOR];
 static uint8_t scratch[GPT_ARRAY_MAX_BYTES];
 static int reads_fail;
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
+static const struct gpt_image image = {
+	.disk = disk, .block = GPT_SECTOR, .blocks = DISK_SECTORS, .array_lba = ARRAY_LBA,
+	.nr_entries = NR_ENTRIES, .entry_size = ENTRY_SIZE,
+};
 
 static int read_disk(void *ctx, uint64_t lba, void *buf, uint32_t count)
 {
@@ -43,12 +36,12 @@ static int read_disk(void *ctx, uint64_t lba, void *buf, uint32_t count)
 
 static uint8_t *header(void)
 {
-	return disk + GPT_SECTOR;
+	return gpt_image_header(&image);
 }
 
 static uint8_t *entry(unsigned i)
 {
-	return disk + ARRAY_LBA * GPT_SECTOR + i * ENTRY_SIZE;
+	return gpt_image_entry(&image, i);
 }
 
 /* Writes a name as UTF-16LE units; at most 36, without a terminator when it fills them all. */
@@ -68,39 +61,23 @@ static void set_entry(unsigned i, const char *name, uint64_t first, uint64_t las
 	size_t n = strlen(name);
 	memset(entry(i), 0, ENTRY_SIZE);
 	memset(entry(i), 0xaf, 16);   /* some non-zero type GUID */
-	put64(entry(i) + 32, first);
-	put64(entry(i) + 40, last);
+	gpt_put64(entry(i) + 32, first);
+	gpt_put64(entry(i) + 40, last);
 	for (size_t k = 0; k < n && k < GPT_NAME_UNITS; k++)
 		units[k] = (uint8_t)name[k];
 	set_name_units(i, units, n);
 }
 
-/* Recomputes both CRCs, as a partitioning tool would after editing. */
 static void seal(void)
 {
-	put32(header() + 88, gpt_crc32(entry(0), NR_ENTRIES * ENTRY_SIZE));
-	put32(header() + 16, 0);
-	put32(header() + 16, gpt_crc32(header(), 92));
+	gpt_image_seal(&image);
 }
 
 static int setup(void **state)
 {
 	(void)state;
 	reads_fail = 0;
-	memset(disk, 0, sizeof(disk));
-	disk[446 + 4] = 0xee;
-	disk[510] = 0x55;
-	disk[511] = 0xaa;
-	memcpy(header(), "EFI PART", 8);
-	put32(header() + 8, 0x00010000);
-	put32(header() + 12, 92);
-	put64(header() + 24, 1);
-	put64(header() + 32, DISK_SECTORS - 1);
-	put64(header() + 40, FIRST_USABLE);
-	put64(header() + 48, LAST_USABLE);
-	put64(header() + 72, ARRAY_LBA);
-	put32(header() + 80, NR_ENTRIES);
-	put32(header() + 84, ENTRY_SIZE);
+	gpt_image_init(&image, FIRST_USABLE, LAST_USABLE);
 	set_entry(0, "data1", 2048 / 16, 511);
 	set_entry(1, "data2", 512, 1023);
 	set_entry(3, "ro1", 1024, 1535);
@@ -220,24 +197,24 @@ static void bad_mbr_signature_and_fields_are_rejected(void **state)
 	assert_int_equal(find("data1", &p, why), -1);
 	assert_true(says(why, "signature"));
 	setup(NULL);
-	put32(header() + 80, 100000);   /* an entry count no buffer could hold */
+	gpt_put32(header() + 80, 100000);   /* an entry count no buffer could hold */
 	seal();
 	assert_int_equal(find("data1", &p, why), -1);
 	assert_true(says(why, "entry count"));
 	setup(NULL);
-	put32(header() + 84, 100);   /* not a multiple of 128 */
+	gpt_put32(header() + 84, 100);   /* not a multiple of 128 */
 	seal();
 	assert_int_equal(find("data1", &p, why), -1);
 	setup(NULL);
-	put32(header() + 12, 4096);   /* a header bigger than its sector */
+	gpt_put32(header() + 12, 4096);   /* a header bigger than its sector */
 	seal();
 	assert_int_equal(find("data1", &p, why), -1);
 	setup(NULL);
-	put64(header() + 72, DISK_SECTORS - 4);   /* the array runs off the disk's end */
+	gpt_put64(header() + 72, DISK_SECTORS - 4);   /* the array runs off the disk's end */
 	seal();
 	assert_int_equal(find("data1", &p, why), -1);
 	setup(NULL);
-	put64(header() + 48, DISK_SECTORS + 5);   /* usable area past the disk */
+	gpt_put64(header() + 48, DISK_SECTORS + 5);   /* usable area past the disk */
 	seal();
 	assert_int_equal(find("data1", &p, why), -1);
 }
