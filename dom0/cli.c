@@ -22,6 +22,7 @@ static const struct cli_command *const command_tables[] = {
 	cmd_pci_commands,
 	cmd_disk_commands,
 	cmd_block_commands,
+	cmd_bench_commands,
 };
 #define NR_TABLES (sizeof(command_tables) / sizeof(command_tables[0]))
 

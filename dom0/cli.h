@@ -58,5 +58,6 @@ extern const struct cli_command cmd_system_commands[];   /* info, dmesg, top, ..
 extern const struct cli_command cmd_pci_commands[];      /* lspci */
 extern const struct cli_command cmd_disk_commands[];     /* disks, disk-read */
 extern const struct cli_command cmd_block_commands[];    /* block-list */
+extern const struct cli_command cmd_bench_commands[];    /* bench (make bench) */
 
 #endif

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "memory.h"
 #include "mm.h"
+#include "bench_switch.h"
 #include "options.h"
 #include "boot_guests.h"
 #include "sched.h"
@@ -57,6 +58,8 @@ static void kernel_main_late(void)
 	boot_report();
 	pr_info("keel: ready\n");
 
+	if (boot_options.bench_switch_floor)
+		bench_switch_floor(boot_options.bench_switch_floor);
 	arch_raise_fault(boot_options.debug_fault);
 	boot_guests_init(bi);
 	sched_run();

@@ -62,6 +62,13 @@ void options_parse(const char *cmdline)
 		else
 			bad_option = "sched_slice_ms";
 	}
+	if (cmdline_get(cmdline, "bench_switch_floor", value, sizeof(value))) {
+		unsigned long long n;
+		if (cmdline_parse_u64(value, &n) && n >= 1 && n <= 100000000)
+			boot_options.bench_switch_floor = n;
+		else
+			bad_option = "bench_switch_floor";
+	}
 	cmdline_get(cmdline, "debug_fault", boot_options.debug_fault, sizeof(boot_options.debug_fault));
 	boot_options.test_exit = cmdline_has(cmdline, "test_exit");
 }

@@ -3,6 +3,7 @@
 #define KEEL_OPTIONS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "console.h"
 #include "log.h"
@@ -17,6 +18,7 @@ struct boot_options {
 	bool test_exit;             /* test_exit: end QEMU through isa-debug-exit */
 	enum after_boot after_boot; /* after_boot=idle|poweroff|reboot */
 	unsigned int sched_slice_ms;/* sched_slice_ms=N: the scheduler's time slice, 1..1000 */
+	uint64_t bench_switch_floor;/* bench_switch_floor=N: time N bare world switches at boot (0: off) */
 };
 
 extern struct boot_options boot_options;

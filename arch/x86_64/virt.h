@@ -151,6 +151,14 @@ struct virt_ops {
 	struct io_bitmap *(*io_bitmap_create)(void);
 	void (*io_bitmap_destroy)(struct io_bitmap *io);
 	void (*io_allow)(struct io_bitmap *io, uint16_t first, uint32_t count, bool allow);
+
+	/*
+	 * Benchmark (kernel/bench_switch.c): enters a throwaway guest whose code at 'rip' is
+	 * "vmcall/vmmcall; jmp back" and re-enters at once on each hypercall exit, 'trips' times;
+	 * 0 with *tsc_ticks (the loop's TSC delta) and *other_exits, or a negative error.
+	 */
+	int  (*switch_floor)(const struct vcpu_boot_state *boot, const struct p2m *p2m, uint64_t rip,
+			     uint64_t trips, uint64_t *tsc_ticks, uint64_t *other_exits);
 };
 
 /* The backend chosen at boot, or NULL when the CPU has neither usable VMX nor SVM. */

@@ -147,4 +147,5 @@ const struct virt_ops svm_ops = {
 	.io_bitmap_create = svm_io_bitmap_create,
 	.io_bitmap_destroy = io_bitmap_free,
 	.io_allow = io_bitmap_allow,
+	.switch_floor = svm_switch_floor,
 };

@@ -69,6 +69,9 @@ void svm_decode_exit(const struct vmcb *vmcb, const struct svm_caps *caps, struc
 struct vcpu_arch *svm_vcpu_create(const struct vcpu_boot_state *boot, const struct p2m *p2m,
 				  const struct io_bitmap *io, uint16_t asid);
 void svm_vcpu_destroy(struct vcpu_arch *va);
+/* virt_ops.switch_floor (switch_floor.c): the bare VMRUN loop for the benchmark. */
+int svm_switch_floor(const struct vcpu_boot_state *boot, const struct p2m *p2m, uint64_t rip,
+		     uint64_t trips, uint64_t *tsc_ticks, uint64_t *other_exits);
 
 /* Entering the guest and the TLB policy (vcpu_run.c). */
 void svm_vcpu_run(struct vcpu_arch *va, struct vcpu_regs *regs, struct virt_exit *exit);

@@ -241,4 +241,5 @@ const struct virt_ops vmx_ops = {
 	.io_bitmap_create = vmx_io_bitmap_create,
 	.io_bitmap_destroy = io_bitmap_free,
 	.io_allow = io_bitmap_allow,
+	.switch_floor = vmx_switch_floor,
 };

@@ -87,6 +87,9 @@ extern struct vmx_cpu vmx_cpus[MAX_CPUS];
 struct vcpu_arch *vmx_vcpu_create(const struct vcpu_boot_state *boot, const struct p2m *p2m,
 				  const struct io_bitmap *io, uint16_t asid);
 void vmx_vcpu_destroy(struct vcpu_arch *va);
+/* virt_ops.switch_floor (switch_floor.c): the bare VMRESUME loop for the benchmark. */
+int vmx_switch_floor(const struct vcpu_boot_state *boot, const struct p2m *p2m, uint64_t rip,
+		     uint64_t trips, uint64_t *tsc_ticks, uint64_t *other_exits);
 /* Host fields that differ between CPUs (GS base, TSS, GDT); after the VMCS becomes current here. */
 void vmcs_write_host_cpu_state(void);
 
