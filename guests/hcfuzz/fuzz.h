@@ -28,6 +28,8 @@ struct fuzz {
 	uint32_t nr_vcpus;
 	uint64_t mem_end;              /* nr_pages * 4096: the first byte beyond RAM */
 	uint8_t *arena;                /* FUZZ_ARENA_BYTES, page-aligned */
+	unsigned long long call;       /* which call is in progress, from 1 (for crash reports) */
+	unsigned int calling;          /* the hypercall number being fuzzed: its stub must stay intact */
 	uint32_t protected_ports[FUZZ_PROTECTED_PORTS];
 	uint32_t recent_refs[FUZZ_RECENT];
 	uint32_t recent_handles[FUZZ_RECENT];

@@ -25,9 +25,14 @@
 static uint8_t arena[FUZZ_ARENA_BYTES] __attribute__((aligned(4096)));
 static uint8_t park_stacks[PARKED_VCPUS][PARK_STACK_BYTES] __attribute__((aligned(16)));
 
+static __attribute__((format(printf, 1, 2))) void report(const char *fmt, ...);
+
+/* File-scope so that give_up() and the exception hook can name the call in progress. */
+static struct fuzz state;
+
 static __attribute__((noreturn)) void give_up(const char *what, long rc)
 {
-	gprintf("hcfuzz: %s failed (%ld)\n", what, rc);
+	report("hcfuzz: %s failed (%ld) during call %llu (hypercall %u)\n", what, rc, state.call, state.calling);
 	keel_sched_shutdown(KEEL_SHUTDOWN_CRASH);
 	for (;;)
 		;
@@ -94,6 +99,7 @@ static unsigned int pick_number(struct prng *p)
 
 static long fuzz_one(struct fuzz *f, unsigned int nr)
 {
+	f->calling = nr;
 	switch (nr) {
 	case KEEL_HC_CONSOLE_IO:       return fuzz_console_io(f);
 	case KEEL_HC_SCHED_OP:         return fuzz_sched_op(f);
@@ -167,6 +173,28 @@ static unsigned long long cmdline_number(const char *cmdline, const char *key, u
 	return n;
 }
 
+/*
+ * Names the call an unexpected exception interrupted, so a crash repeats from the seed alone:
+ * into the hypervisor's log directly (interrupts stay off in here), then trap.c's own line and
+ * shutdown. The stubs are rewritten first: a broken one may be what faulted, and printing
+ * through it would only fault again.
+ */
+static void exception_hook(const struct trap_frame *frame)
+{
+	static bool reported;
+	if (reported)
+		return;   /* faulted while reporting: trap.c's shutdown is all that is left */
+	reported = true;
+	wrmsr(keel_discovery.hypercall_msr, (uintptr_t)hypercall_page);
+	char line[160];
+	int n = fmt_snprintf(line, sizeof line,
+		"hcfuzz: exception %s at rip %#llx during call %llu (hypercall %u)\n",
+		trap_name((int)frame->vector), (unsigned long long)frame->rip, state.call, state.calling);
+	if (n > 0)
+		keel_console_write(line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+	gprintf("%s", line);
+}
+
 void guest_main(const struct keel_start_info *si)
 {
 	/* Interrupts stay off while fuzzing: upcalls on fuzzed ports would only add noise. */
@@ -174,29 +202,35 @@ void guest_main(const struct keel_start_info *si)
 	long rc = runtime_setup(si, RUNTIME_TIMER, &step);
 	if (rc)
 		give_up(step, rc);
+	/* The hook, without losing the upcall gate events_init added to a copy of trap.c's IDT. */
+	struct desc_ptr full;
+	asm volatile("sidt %0" : "=m"(full));
+	trap_init(exception_hook);
+	lidt(&full);
 
 	/* Without seed= a fresh one each boot; it is printed, so any run can be repeated. */
 	unsigned long long seed = cmdline_number(si->cmdline, "seed", rdtsc() ^ ((uint64_t)si->domid << 48));
 	unsigned long long count = cmdline_number(si->cmdline, "count", DEFAULT_COUNT);
-	static struct fuzz f;
-	f.prng.state = seed;
-	f.domid = si->domid;
-	f.nr_vcpus = si->nr_vcpus;
-	f.mem_end = si->nr_pages * 4096;
-	f.arena = arena;
-	protect_open_ports(&f);
+	struct fuzz *f = &state;
+	f->prng.state = seed;
+	f->domid = si->domid;
+	f->nr_vcpus = si->nr_vcpus;
+	f->mem_end = si->nr_pages * 4096;
+	f->arena = arena;
+	protect_open_ports(f);
 	report("hcfuzz: seed %llu count %llu (dom%u, %u vCPUs; 'seed=N count=N' on the command line)\n",
 		seed, count, si->domid, si->nr_vcpus);
 	for (unsigned int id = 1; id < si->nr_vcpus && id < PARKED_VCPUS; id++)
-		fuzz_start_parked_vcpu(&f, id);
+		fuzz_start_parked_vcpu(f, id);
 
 	unsigned long long errors = 0;
 	unsigned int nr = 0;
 	for (unsigned long long i = 1; i <= count; i++) {
-		nr = pick_number(&f.prng);
-		if (fuzz_one(&f, nr) < 0)
+		nr = pick_number(&f->prng);
+		f->call = i;
+		if (fuzz_one(f, nr) < 0)
 			errors++;
-		repair(&f);
+		repair(f);
 		if (i % PROGRESS_EVERY == 0)
 			report("hcfuzz: seed %llu: %llu calls, %llu errors, last nr %u\n", seed, i, errors, nr);
 	}
@@ -205,5 +239,5 @@ void guest_main(const struct keel_start_info *si)
 	asm volatile("sti" : : : "memory");
 	sleep_ns(1000000000ull);
 	report("hcfuzz: seed %llu: done %llu calls, %llu errors, %llu violations\n", seed, count, errors,
-		(unsigned long long)f.violations);
+		(unsigned long long)f->violations);
 }

@@ -62,6 +62,29 @@ static uint64_t unreadable_pointer(struct fuzz *f, uint64_t len)
 	}
 }
 
+/*
+ * Inside the hypercall page, all 'len' bytes of it (the next page is hcfuzz's own rodata), but
+ * clear of the stub of the call in progress: an OUT field written over its vmmcall/ret would
+ * be what the CPU executes on the way back, before repair() can have the page rewritten.
+ */
+static uint64_t hypercall_page_pointer(struct fuzz *f, uint64_t len)
+{
+	uint64_t span = len < 4096 ? len : 4096;
+	uint64_t off = prng_below(&f->prng, 4096 - span + 1);
+	uint64_t stub = (uint64_t)f->calling * KEEL_HYPERCALL_STUB_SIZE;
+	if (span && off < stub + KEEL_HYPERCALL_STUB_SIZE && off + span > stub) {
+		/* Just after the stub, or just before it when nothing fits after it. */
+		if (stub + KEEL_HYPERCALL_STUB_SIZE + span <= 4096)
+			off = stub + KEEL_HYPERCALL_STUB_SIZE;
+		else if (span <= stub)
+			off = stub - span;
+		else
+			return unreadable_pointer(f, len);   /* no room on either side: point elsewhere */
+	}
+	f->hypercall_page_touched = true;
+	return (uintptr_t)hypercall_page + off;
+}
+
 uint64_t fuzz_pointer(struct fuzz *f, uint64_t len, enum fuzz_ptr_kind kind)
 {
 	struct prng *p = &f->prng;
@@ -82,10 +105,8 @@ uint64_t fuzz_pointer(struct fuzz *f, uint64_t len, enum fuzz_ptr_kind kind)
 	}
 	if (kind == FUZZ_PTR_CONTROLLED)
 		return pick < 90 ? arena_pointer(f, len) : unreadable_pointer(f, len);
-	if (pick < 90) {
-		f->hypercall_page_touched = true;
-		return (uintptr_t)hypercall_page + prng_below(p, 4096);
-	}
+	if (pick < 90)
+		return hypercall_page_pointer(f, len);
 	return prng_below(p, FUZZ_LOW_RAM_END - (len < FUZZ_LOW_RAM_END ? len : 0));   /* NULL and low RAM */
 }
 

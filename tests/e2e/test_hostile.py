@@ -9,7 +9,8 @@ has nothing alarming, and the victim's final check says its pattern is intact.
 
 The seed is new on every run (widening what the suite covers over time) and is part of every
 failure message, so a failure repeats with E2E_HCFUZZ_SEED=S. E2E_HCFUZZ_COUNT overrides the
-number of calls. The two fuzz tests run only with E2E_HOSTILE=1 for now (see ENABLED below).
+number of calls (make test's counts are smaller than the 10^6 / 10^5 of a full run: see
+docs/security.md, "Hostile hypercall fuzzing"), E2E_HCFUZZ_TIMEOUT the time allowed for them.
 
 The liveness test starts four CPU hogs (guests/hog, 2 vCPUs each, never yielding) at the
 highest weight the hypervisor accepts on a 2-CPU machine, and times `list` round trips over
@@ -32,12 +33,23 @@ PANIC = re.compile(r"panic:|PANIC", re.M)
 # Hypervisor log lines that mean something went wrong inside it (not in a guest).
 ALARMING = re.compile(r"panic|assert|BUG|double fault|\bleak", re.I)
 
-# Measured under QEMU TCG, 4 CPUs, on an idle 2-core host (docs/performance.md): see there.
-QEMU_COUNT = 1000000
-BOCHS_COUNT = 20000
-# hcfuzz makes ~N calls/s under TCG; these bound the whole run generously (a loaded machine).
+# What fits make test's budget (~2 min under QEMU, ~3 min under Bochs), measured on the idle
+# 2-core host: hcfuzz makes 4,500-9,500 calls/s under QEMU TCG with 4 CPUs (seed-dependent)
+# and ~5,000/s under Bochs, after a boot of ~15 s (QEMU) or ~30 s (Bochs). So Bochs runs the
+# full 10^5; QEMU's full 10^6 (2-4 min of fuzzing) is E2E_HCFUZZ_COUNT away (docs/security.md).
+QEMU_COUNT = 400000
+BOCHS_COUNT = 100000
+# Open bug (issue 7, docs/security.md): under QEMU with 4 CPUs hcfuzz's vCPU 0 sometimes stays
+# blocked for ever after ~140,000 calls (timing-dependent: the same seed passes on a rerun).
+# Until that is found, the QEMU fuzz test runs only with E2E_HCFUZZ_QEMU=1, so it cannot make
+# `make test` flaky; the Bochs one (one CPU, never seen to hang) always runs.
+QEMU_FUZZ_ENABLED = os.environ.get("E2E_HCFUZZ_QEMU") == "1"
+# These bound the fuzzing itself generously (a loaded machine is several times slower).
 QEMU_FUZZ_TIMEOUT = float(os.environ.get("E2E_HCFUZZ_TIMEOUT", 600)) * TIMEOUT_SCALE
-BOCHS_FUZZ_TIMEOUT = 400 * TIMEOUT_SCALE
+BOCHS_FUZZ_TIMEOUT = float(os.environ.get("E2E_HCFUZZ_TIMEOUT", 400)) * TIMEOUT_SCALE
+# hcfuzz never blocks for more than ~5 s (report()'s retries): blocked this long without using
+# any CPU is a vCPU blocked for ever, reported at once instead of after the whole timeout.
+STUCK_AFTER = 60 * TIMEOUT_SCALE
 
 # The liveness bound: one `list` round trip (type, dom0 wakes, asks the hypervisor for every
 # domain, prints ~8 lines at 115200 baud, draws the prompt) with 8 spinning vCPUs at weight 65535.
@@ -45,14 +57,6 @@ LIST_BOUND = 2.0 * TIMEOUT_SCALE
 HOG_WEIGHT = 65535          # SCHED_WEIGHT_MAX (kernel/sched.c), the largest 'sched-weight' accepts
 HOGS = 4
 LIST_ROUNDS = 10
-
-
-# The fuzz tests find open hypervisor bugs today: hcfuzz sometimes leaves a vCPU blocked for
-# ever or stalls dom0's CLI, and with 2 vCPUs crashes at the host's RIP after VMRUN. So they
-# exist only with E2E_HOSTILE=1 until those are fixed: without it this module does not define
-# them (the end of this file), so `make test` neither runs them nor counts them as passed.
-# The liveness test always runs.
-ENABLED = os.environ.get("E2E_HOSTILE") == "1"
 
 
 def fuzz_seed():
@@ -79,6 +83,7 @@ def fuzz_beside_victim(cli, vm, count, seed, timeout, poll_every):
     started = time.monotonic()
     slowest = 0.0
     state = None
+    stuck_since, stuck_cpu = None, None
     while time.monotonic() - started < timeout:
         out, took = timed(cli, "list")
         slowest = max(slowest, took)
@@ -88,23 +93,37 @@ def fuzz_beside_victim(cli, vm, count, seed, timeout, poll_every):
         state = rows["hcfuzz"][3]
         if state not in ("running", "blocked"):
             break
+        cpu = re.search(r"^hcfuzz\s+\d+\s+\d+\s+\d+\s+\w+\s+(\d+)", out, re.M)
+        cpu = cpu and cpu.group(1)
+        if state != "blocked" or cpu != stuck_cpu:
+            stuck_since, stuck_cpu = (time.monotonic(), cpu) if state == "blocked" else (None, None)
+        elif stuck_since is not None and time.monotonic() - stuck_since > STUCK_AFTER:
+            state = f"blocked for ever ({STUCK_AFTER:.0f} s without CPU time)"
+            break
         info, took = timed(cli, "info")
         slowest = max(slowest, took)
         check(re.search(r"^free_memory\s*: \d+ MiB", info, re.M), f"{tag} info did not answer:\n{info}")
         check(not PANIC.search(vm.text()), f"{tag} the hypervisor panicked")
         time.sleep(poll_every)
     ran = time.monotonic() - started
+    dmesg = cli.run("dmesg", timeout=60).splitlines()
+    # 'shutdown' is any reason: a crash it reported itself (sched_op shutdown(CRASH)) is one too.
+    if state == "shutdown" and any(re.search(rf"^dom{fuzz} \(hcfuzz\): shut down \((?!poweroff)", line) for line in dmesg):
+        state = "shut down, but not powered off"
     if state != "shutdown":
-        why = [line for line in cli.run("dmesg", timeout=60).splitlines()
-               if re.search(rf"dom{fuzz}\b.*(crash|fault|violation|shut)", line)]
+        # Why it ended: the hypervisor's word on the domain, then hcfuzz's own (its exception hook
+        # and give_up() name the call in progress, so the crash repeats from the seed).
+        why = [line for line in dmesg if re.search(rf"dom{fuzz}\b.*(crash|fault|violation|shut)", line)]
+        own = [line for line in dmesg if re.search(rf"\(d{fuzz}\) hcfuzz: (exception|.* failed \()", line)]
         vcpus = [line for line in cli.run("vcpu-list").splitlines() if line.startswith("hcfuzz")]
         history = read_console(cli, "hcfuzz")
+        said = re.findall(r"(?:hcfuzz: (?!%)|guest: unhandled)[ -~]*", history)
         raise Failure(f"{tag} hcfuzz ended as '{state}' after {ran:.0f} s (want a clean power-off):\n"
-                      + "\n".join(why[-5:] + vcpus) + "\n" + "\n".join(re.findall(r"hcfuzz: .*", history)[-5:]))
+                      + "\n".join(why[-5:] + own[:3] + vcpus + said[-5:]))
 
     # The report lines go to hcfuzz's console and, as a second witness, to the hypervisor's log:
     # its console_io noise can push them out of dom0's 16 KiB console history.
-    history = read_console(cli, "hcfuzz") + "\n" + cli.run("dmesg", timeout=60)
+    history = read_console(cli, "hcfuzz") + "\n" + "\n".join(dmesg)
     done = re.search(rf"hcfuzz: seed {seed}: done (\d+) calls, (\d+) errors, (\d+) violations", history)
     check(done, f"{tag} no done line in hcfuzz's console:\n{history[-1500:]}")
     check(int(done.group(1)) == count, f"{tag} {done.group(0)}")
@@ -145,7 +164,7 @@ def boot(cli, vm):
 
 
 def test_hostile_hcfuzz_qemu_svm(case):
-    """10^6 random hypercalls under SVM: no panic, the CLI answers throughout, the victim's memory is intact."""
+    """400,000 random hypercalls (E2E_HCFUZZ_COUNT) under SVM: no panic, the CLI answers throughout, the victim's memory is intact."""
     count = int(os.environ.get("E2E_HCFUZZ_COUNT", QEMU_COUNT))
     seed = fuzz_seed()
     with Qemu(case, make_esp(case, shipped_domains=True), smp=4, mem="1G", interactive=True) as vm:
@@ -157,7 +176,7 @@ def test_hostile_hcfuzz_qemu_svm(case):
 
 
 def test_hostile_hcfuzz_bochs_vmx(case):
-    """The same under Bochs (VMX with EPT, one CPU), with as many calls as fit in about 3 minutes."""
+    """100,000 random hypercalls (E2E_HCFUZZ_COUNT) under Bochs (VMX with EPT, one CPU): the same checks."""
     count = int(os.environ.get("E2E_HCFUZZ_COUNT", BOCHS_COUNT))
     seed = fuzz_seed()
     esp = make_esp(case, shipped_domains=True, bochs=True)
@@ -209,5 +228,6 @@ def test_hostile_hogs_do_not_starve_dom0(case):
 
 test_hostile_hogs_do_not_starve_dom0.lane = "alone"
 
-if not ENABLED:
-    del test_hostile_hcfuzz_qemu_svm, test_hostile_hcfuzz_bochs_vmx
+
+if not QEMU_FUZZ_ENABLED:
+    del test_hostile_hcfuzz_qemu_svm
