@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "console_backend.h"
 #include "dma.h"
+#include "domcfg.h"
 #include "events.h"
 #include "grant.h"
 #include "hypercall.h"
@@ -39,6 +40,7 @@ _Static_assert(CONSOLE_BACKEND_MAX * 4096ull + BLKBACK_MAX * 4096ull <= PAGE_SIZ
 
 struct blkback {
 	bool in_use;
+	bool null_disk;                 /* disk = null:SIZE: no device behind it (blkback.h) */
 	bool closing;                   /* disconnect asked while a request was on the disk */
 	bool ring_up;                   /* page mapped, port bound */
 	bool busy;                      /* the thread is doing this disk's I/O right now */
@@ -51,11 +53,14 @@ struct blkback {
 	uint32_t port;                  /* our end */
 	struct keel_ring_back ring;
 	uint64_t requests, errors;
+	uint64_t events_in;             /* upcalls on our port: the frontend's notifications */
+	uint64_t events_out;            /* notifications we sent */
 };
 
 static struct blkback slots[BLKBACK_MAX];
 static struct waitq blkback_wq = WAITQ_INIT;
 static uint8_t *bounce;                 /* DMA memory, one request's data: the thread serves one at a time */
+static uint8_t *zeros;                  /* what a null disk's READs copy out; never written */
 
 static uint64_t slot_gpa(const struct blkback *bb)
 {
@@ -72,6 +77,7 @@ static void on_ring_event(uint32_t port, void *arg)
 {
 	struct blkback *bb = arg;
 	(void)port;
+	bb->events_in++;
 	bb->pending = true;
 	waitq_wake_all(&blkback_wq);
 }
@@ -111,11 +117,11 @@ static void protocol_error(struct blkback *bb)
 	ring_down(bb);
 }
 
-/* Moves a checked READ/WRITE's data with one batched COPY; false if any grant was bad. */
-static bool copy_data(struct blkback *bb, const struct keel_blkif_request *req)
+/* Moves a checked READ/WRITE's data between 'buffer' and the guest in one batched COPY; false on a bad grant. */
+static bool copy_data(struct blkback *bb, const struct keel_blkif_request *req, const uint8_t *buffer)
 {
 	struct keel_gnttab_copy ops[BLKBACK_COPY_OPS_MAX];
-	unsigned int n = blkback_copy_plan(req, bb->domid, (uintptr_t)bounce, ops);
+	unsigned int n = blkback_copy_plan(req, bb->domid, (uintptr_t)buffer, ops);
 	if (grant_copy(ops, n))
 		return false;
 	for (unsigned int i = 0; i < n; i++)
@@ -124,8 +130,24 @@ static bool copy_data(struct blkback *bb, const struct keel_blkif_request *req)
 	return true;
 }
 
+/*
+ * A null disk (like Linux's null_blk) does everything a real one does except the device
+ * I/O: the request was checked the same way, a WRITE's data is still copied in through its
+ * grants (and dropped), a READ's copied out from a zero buffer. What is left to time is the
+ * ring, the grants, the event channel and the copy.
+ */
+static int do_null_io(struct blkback *bb, const struct keel_blkif_request *req)
+{
+	if (req->op == KEEL_BLKIF_OP_FLUSH)
+		return KEEL_BLKIF_RSP_OKAY;
+	const uint8_t *buffer = req->op == KEEL_BLKIF_OP_READ ? zeros : bounce;
+	return copy_data(bb, req, buffer) ? KEEL_BLKIF_RSP_OKAY : KEEL_BLKIF_RSP_ERROR;
+}
+
 static int do_io(struct blkback *bb, const struct keel_blkif_request *req, uint32_t sectors)
 {
+	if (bb->null_disk)
+		return do_null_io(bb, req);
 	uint64_t disk_sector = bb->part.first_lba + req->sector_number;
 	long rc;
 	switch (req->op) {
@@ -133,13 +155,13 @@ static int do_io(struct blkback *bb, const struct keel_blkif_request *req, uint3
 		rc = virtio_blk_flush(bb->disk);
 		return rc == 0 || rc == -KEEL_ENOSYS ? KEEL_BLKIF_RSP_OKAY : KEEL_BLKIF_RSP_ERROR;
 	case KEEL_BLKIF_OP_WRITE:
-		if (!copy_data(bb, req))
+		if (!copy_data(bb, req, bounce))
 			return KEEL_BLKIF_RSP_ERROR;
 		rc = virtio_blk_write(bb->disk, disk_sector, bounce, sectors);
 		return rc ? KEEL_BLKIF_RSP_ERROR : KEEL_BLKIF_RSP_OKAY;
 	default:   /* READ: blkback_check_request let nothing else through */
 		rc = virtio_blk_read(bb->disk, disk_sector, bounce, sectors);
-		if (rc || !copy_data(bb, req))
+		if (rc || !copy_data(bb, req, bounce))
 			return KEEL_BLKIF_RSP_ERROR;
 		return KEEL_BLKIF_RSP_OKAY;
 	}
@@ -178,8 +200,10 @@ static void serve(struct blkback *bb)
 			return;
 		}
 		if (ready == 0) {
-			if (keel_ring_back_push(&bb->ring))
+			if (keel_ring_back_push(&bb->ring)) {
 				evtchn_send(bb->port);
+				bb->events_out++;
+			}
 			if (done >= BATCH) {
 				bb->pending = true;   /* more may wait: come back after the other disks */
 				return;
@@ -232,8 +256,10 @@ static void blkback_thread(void *arg)
 long blkback_init(void)
 {
 	bounce = dma_alloc(BOUNCE_BYTES, 4096);
-	if (!bounce)
+	zeros = dma_alloc(BOUNCE_BYTES, 4096);
+	if (!bounce || !zeros)
 		return -KEEL_ENOMEM;
+	memset(zeros, 0, BOUNCE_BYTES);
 	if (!thread_create("blkback", blkback_thread, NULL))
 		return -KEEL_ENOMEM;
 	return 0;
@@ -244,9 +270,26 @@ static int read_disk(void *ctx, uint64_t lba, void *buf, uint32_t count)
 	return virtio_blk_read(*(const unsigned int *)ctx, lba, buf, count) ? -1 : 0;
 }
 
+/* "null:SIZE" (domcfg.h): a partition of the size asked for, on no disk. */
+static long null_partition(const char *label, unsigned int *disk, struct gpt_partition *part, char *err,
+			   size_t err_size)
+{
+	uint64_t sectors;
+	if (!domcfg_null_disk_sectors(label, &sectors) || strlen(label) >= sizeof(part->name)) {
+		snprintf(err, err_size, "bad null disk '%s' (null:SIZE, 4K..1T)", label);
+		return -KEEL_EINVAL;
+	}
+	*part = (struct gpt_partition){ .first_lba = 0, .last_lba = sectors - 1 };
+	memcpy(part->name, label, strlen(label) + 1);
+	*disk = BLKBACK_NULL_DISK;
+	return 0;
+}
+
 long blkback_find_partition(const char *label, unsigned int *disk, struct gpt_partition *part, char *err,
 			    size_t err_size)
 {
+	if (strncmp(label, DOMCFG_NULL_PREFIX, sizeof(DOMCFG_NULL_PREFIX) - 1) == 0)
+		return null_partition(label, disk, part, err, err_size);
 	/* Per call: the CLI and autostart threads may both look while the other waits on a disk. */
 	void *scratch = dma_alloc(GPT_ARRAY_MAX_BYTES, 4096);
 	if (!scratch) {
@@ -276,7 +319,9 @@ bool blkback_partition_busy(unsigned int disk, uint64_t first_lba, bool read_onl
 {
 	for (unsigned int i = 0; i < BLKBACK_MAX; i++) {
 		const struct blkback *bb = &slots[i];
-		if (bb->in_use && !bb->closing && bb->disk == disk && bb->part.first_lba == first_lba &&
+		/* Null disks hold no data: each user has its own, none is ever busy. */
+		if (bb->in_use && !bb->closing && !bb->null_disk && disk != BLKBACK_NULL_DISK && bb->disk == disk &&
+		    bb->part.first_lba == first_lba &&
 		    (!read_only || !bb->view.read_only)) {
 			*domid = bb->domid;
 			return true;
@@ -296,7 +341,7 @@ static void fill_info(struct blkback *bb)
 	info->read_only = bb->view.read_only;
 	info->max_segments = KEEL_BLKIF_MAX_SEGMENTS;
 	info->ring_size = KEEL_BLKIF_RING_SIZE;
-	snprintf(info->name, sizeof(info->name), "part:%s", bb->part.name);
+	snprintf(info->name, sizeof(info->name), "%s%s", bb->null_disk ? "" : "part:", bb->part.name);
 	keel_ring_wmb();
 	info->magic = KEEL_BLKIF_INFO_MAGIC;   /* last: "the rest is valid" */
 }
@@ -304,12 +349,13 @@ static void fill_info(struct blkback *bb)
 struct blkback *blkback_connect(uint32_t domid, uint32_t ref, uint32_t guest_port, unsigned int disk,
 				const struct gpt_partition *part, bool read_only, char *err, size_t err_size)
 {
-	const struct virtio_blk_info *dinfo = virtio_blk_info(disk);
+	bool null_disk = disk == BLKBACK_NULL_DISK;
+	const struct virtio_blk_info *dinfo = null_disk ? NULL : virtio_blk_info(disk);
 	struct blkback *bb = NULL;
 	for (unsigned int i = 0; i < BLKBACK_MAX && !bb; i++)
 		if (!slots[i].in_use)
 			bb = &slots[i];
-	if (!bounce || !dinfo) {
+	if (!bounce || (!dinfo && !null_disk)) {
 		snprintf(err, err_size, "block backend not running");
 		return NULL;
 	}
@@ -319,7 +365,7 @@ struct blkback *blkback_connect(uint32_t domid, uint32_t ref, uint32_t guest_por
 	}
 	/* io/blkif.h B1 knows 512 and 4096 only; serving another size as 512 would let through
 	 * requests the disk refuses (virtio-blk requests must be whole logical blocks). */
-	if (dinfo->block_size != 512 && dinfo->block_size != 4096) {
+	if (dinfo && dinfo->block_size != 512 && dinfo->block_size != 4096) {
 		snprintf(err, err_size, "block: disk %u has %u-byte blocks; only 512 and 4096 are served", disk,
 			 dinfo->block_size);
 		return NULL;
@@ -327,11 +373,12 @@ struct blkback *blkback_connect(uint32_t domid, uint32_t ref, uint32_t guest_por
 	memset(bb, 0, sizeof(*bb));
 	bb->domid = domid;
 	bb->disk = disk;
+	bb->null_disk = null_disk;
 	bb->part = *part;
 	bb->view = (struct blkback_disk_view){
 		.capacity_sectors = part->last_lba - part->first_lba + 1,
-		.sector_size = dinfo->block_size,
-		.read_only = read_only || dinfo->read_only,
+		.sector_size = dinfo ? dinfo->block_size : KEEL_BLKIF_SECTOR,
+		.read_only = read_only || (dinfo && dinfo->read_only),
 		.can_flush = true,   /* a disk without a write cache needs none: FLUSH succeeds at once */
 	};
 
@@ -383,7 +430,8 @@ bool blkback_status(unsigned int *cursor, struct blkback_status *out)
 		*out = (struct blkback_status){
 			.domid = bb->domid, .disk = bb->disk, .first_lba = bb->part.first_lba,
 			.sectors = bb->view.capacity_sectors, .read_only = bb->view.read_only,
-			.requests = bb->requests, .errors = bb->errors,
+			.requests = bb->requests, .errors = bb->errors, .null_disk = bb->null_disk,
+			.events_in = bb->events_in, .events_out = bb->events_out,
 			.state = bb->ring_up ? "connected" : "disconnected",
 		};
 		memcpy(out->label, bb->part.name, sizeof(out->label));

@@ -18,9 +18,14 @@
  * A broken ring (io/ring.h R6) disconnects that disk only: the page is unmapped, the port
  * closed, and one line goes to the operator's console and to the hypervisor's log (dmesg).
  * The slot stays listed (state "disconnected") until the domain goes.
+ *
+ * A null disk ("null:SIZE", domcfg.h) is served the same way, checks and grant copies
+ * included, but with no device behind it: READs return zeros, WRITEs are dropped, FLUSH
+ * succeeds. It isolates the ring, grants and events for measurement (`make bench`).
  */
 
 #define BLKBACK_MAX 32   /* virtual disks served at once */
+#define BLKBACK_NULL_DISK 0xffffffffu   /* the 'disk' of a null disk: no virtio-blk disk */
 
 struct blkback;
 
@@ -34,6 +39,9 @@ struct blkback_status {
 	bool read_only;
 	uint64_t requests;            /* answered so far */
 	uint64_t errors;              /* answered with an error status */
+	uint64_t events_in;           /* notifications received from the frontend (upcalls on the port) */
+	uint64_t events_out;          /* notifications sent to the frontend */
+	bool null_disk;               /* null:SIZE: label is "null:SIZE", disk is BLKBACK_NULL_DISK */
 	const char *state;            /* "connected" or "disconnected" */
 };
 
@@ -42,7 +50,8 @@ long blkback_init(void);
 
 /*
  * The partition named 'label' on any virtio-blk disk (the first disk that has it). 0, or
- * -KEEL_ENOENT with "no partition labelled 'X' on any disk" in 'err'.
+ * -KEEL_ENOENT with "no partition labelled 'X' on any disk" in 'err'. A "null:SIZE" label
+ * gives a partition of that size at sector 0 of BLKBACK_NULL_DISK (-KEEL_EINVAL if bad).
  */
 long blkback_find_partition(const char *label, unsigned int *disk, struct gpt_partition *part, char *err,
 			    size_t err_size);

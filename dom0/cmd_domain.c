@@ -154,7 +154,9 @@ const struct cli_command cmd_domain_commands[] = {
 	  "  <name>: \\keel\\domains\\<name>.cfg, or else the image <name>.elf with 16 MiB and 1 vCPU.\n"
 	  "  <path>: a config (.cfg) or an image among the boot modules.\n"
 	  "  key=value: name, kernel, memory, vcpus, cmdline, on_crash, on_poweroff, on_reboot, disk\n"
-	  "  override the config, e.g. 'create hello memory=32M vcpus=2'.",
+	  "  override the config, e.g. 'create hello memory=32M vcpus=2'.\n"
+	  "  disk=part:LABEL[,rw|,ro] serves a GPT partition; disk=null:SIZE a disk of zeros\n"
+	  "  that discards writes (ring benchmarks).",
 	  cmd_create },
 	{ "destroy", "destroy <dom>", "end a domain at once and free everything it held", NULL, cmd_destroy },
 	{ "pause", "pause <dom>", "stop a domain's vCPUs from running", NULL, cmd_pause },

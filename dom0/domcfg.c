@@ -160,14 +160,31 @@ static int set_on_reboot(struct domcfg *cfg, const char *value, char *why, size_
 	return parse_action("on_reboot", value, &cfg->on_reboot, why, why_size);
 }
 
-/* part:LABEL, then optionally ",rw" (the default) or ",ro". Nothing serves it yet: the block backend will. */
+bool domcfg_null_disk_sectors(const char *label, uint64_t *sectors)
+{
+	static const char prefix[] = DOMCFG_NULL_PREFIX;
+	unsigned long long bytes;
+	if (strncmp(label, prefix, sizeof(prefix) - 1) != 0 || !cmdline_parse_u64(label + sizeof(prefix) - 1, &bytes))
+		return false;
+	if (bytes < DOMCFG_NULL_MIN || bytes > DOMCFG_NULL_MAX || bytes % 4096)
+		return false;
+	*sectors = bytes / 512;
+	return true;
+}
+
+/*
+ * part:LABEL or null:SIZE, then optionally ",rw" (the default) or ",ro". A null disk keeps
+ * its whole "null:SIZE" text as the label: ':' is not a label character, so it can never
+ * name a partition, and the block backend recognises it by the prefix.
+ */
 static int set_disk(struct domcfg *cfg, const char *value, char *why, size_t why_size)
 {
 	static const char prefix[] = "part:";
+	bool null_disk = strncmp(value, DOMCFG_NULL_PREFIX, sizeof(DOMCFG_NULL_PREFIX) - 1) == 0;
 	/* The prefix first: a value shorter than it has no label to measure. */
-	if (strncmp(value, prefix, sizeof(prefix) - 1) != 0)
+	if (!null_disk && strncmp(value, prefix, sizeof(prefix) - 1) != 0)
 		goto bad;
-	const char *label = value + sizeof(prefix) - 1;
+	const char *label = null_disk ? value : value + sizeof(prefix) - 1;
 	const char *comma = strchr(label, ',');
 	size_t label_len = comma ? (size_t)(comma - label) : strlen(label);
 	bool readonly = false;
@@ -180,11 +197,17 @@ static int set_disk(struct domcfg *cfg, const char *value, char *why, size_t why
 	}
 	if (label_len == 0 || label_len >= sizeof(cfg->disk_label))
 		goto bad;
-	for (size_t i = 0; i < label_len; i++)
+	for (size_t i = null_disk ? sizeof(DOMCFG_NULL_PREFIX) - 1 : 0; i < label_len; i++)
 		if (!is_name_char(label[i]))
 			goto bad;
 	memcpy(cfg->disk_label, label, label_len);
 	cfg->disk_label[label_len] = '\0';
+	uint64_t sectors;
+	if (null_disk && !domcfg_null_disk_sectors(cfg->disk_label, &sectors)) {
+		snprintf(why, why_size, "bad null disk size in '%s' (4K..1T, whole 4K pages)", value);
+		cfg->disk_label[0] = '\0';
+		return -1;
+	}
 	cfg->disk_readonly = readonly;
 	cfg->has_disk = true;
 	return 0;

@@ -17,7 +17,9 @@
  *   on_crash    = destroy|restart|preserve   when the guest crashes    (default destroy)
  *   on_poweroff = destroy|restart|preserve   when it powers itself off (default destroy)
  *   on_reboot   = destroy|restart|preserve   when it asks to reboot    (default restart)
- *   disk     = part:LABEL[,rw|,ro]   a block device for the guest (kept for the block backend)
+ *   disk     = part:LABEL[,rw|,ro]   a block device for the guest: a GPT partition of a disk
+ *   disk     = null:SIZE[,rw|,ro]    or a null disk (reads give zeros, writes are dropped)
+ *                                    of SIZE bytes (K/M/G suffix), to measure the ring alone
  * A key may appear once per file. Overrides ("key=value" words on the CLI) replace what
  * the file said and go through the same checks.
  */
@@ -48,7 +50,7 @@ struct domcfg {
 	enum domcfg_action on_reboot;
 	bool has_disk;
 	bool disk_readonly;
-	char disk_label[DOMCFG_DISK_MAX];   /* part:LABEL */
+	char disk_label[DOMCFG_DISK_MAX];   /* part:LABEL's LABEL, or the whole "null:SIZE" */
 	uint32_t keys_seen;                 /* bit per key: duplicate detection while parsing */
 };
 
@@ -73,6 +75,17 @@ int domcfg_check(const struct domcfg *cfg, char *err, size_t err_size);
 
 /* "destroy", "restart", "preserve". */
 const char *domcfg_action_name(enum domcfg_action action);
+
+#define DOMCFG_NULL_PREFIX "null:"
+#define DOMCFG_NULL_MIN    4096ull
+#define DOMCFG_NULL_MAX    (1ull << 40)
+
+/*
+ * A disk label of the form "null:SIZE" (SIZE in bytes, K/M/G suffix, 4K..1T, whole 4 KiB
+ * pages): true with its size in 512-byte sectors. False for anything else, partition
+ * labels included.
+ */
+bool domcfg_null_disk_sectors(const char *label, uint64_t *sectors);
 
 /* True for a valid domain name: 1..31 characters of [A-Za-z0-9_.-]. */
 bool domcfg_name_valid(const char *name);

@@ -8,6 +8,7 @@
 # guests/victim/*.c           -> build/guests/victim.elf (rechecks a seeded pattern in its RAM every second)
 # guests/hog/*.c              -> build/guests/hog.elf (every vCPU spins: a CPU hog for the liveness test)
 # guests/bench/*.c            -> build/guests/bench.elf (times null hypercalls for `make bench`)
+# guests/ringbench/*.c        -> build/guests/ringbench.elf (block ring throughput on a null disk)
 # guests/tests/NAME.c         -> build/guests/xtf-NAME.elf (one XTF-style test per guest)
 # Every guest links the runtime (guests/lib) and the shared lib/fmt.c and lib/string.c;
 # --gc-sections drops what a guest does not use. Test guests also link the XTF framework
@@ -37,7 +38,7 @@ GUEST_ELFS  := $(GUEST_DIR)/hello.elf $(GUEST_DIR)/counter.elf $(GUEST_DIR)/disk
 	$(GUEST_DIR)/blkhostile.elf $(patsubst %,$(GUEST_DIR)/xtf-%.elf,$(GUEST_TESTS))
 GUEST_ELFS  += $(GUEST_DIR)/hcfuzz.elf $(GUEST_DIR)/victim.elf $(GUEST_DIR)/hog.elf
 GUEST_ELFS  += $(GUEST_DIR)/minios.elf   # built by mk/minios.mk (it needs newlib)
-GUEST_ELFS  += $(GUEST_DIR)/bench.elf
+GUEST_ELFS  += $(GUEST_DIR)/bench.elf $(GUEST_DIR)/ringbench.elf
 GUEST_OBJS  := $(GUEST_RUNTIME_OBJS)
 
 $(GUEST_DIR)/obj/%.c.o: %.c
@@ -66,6 +67,7 @@ $(eval $(call guest_elf,$(GUEST_DIR)/hcfuzz.elf,$(wildcard guests/hcfuzz/*.c)))
 $(eval $(call guest_elf,$(GUEST_DIR)/victim.elf,$(wildcard guests/victim/*.c)))
 $(eval $(call guest_elf,$(GUEST_DIR)/hog.elf,$(wildcard guests/hog/*.c)))
 $(eval $(call guest_elf,$(GUEST_DIR)/bench.elf,$(wildcard guests/bench/*.c)))
+$(eval $(call guest_elf,$(GUEST_DIR)/ringbench.elf,$(wildcard guests/ringbench/*.c)))
 $(foreach t,$(GUEST_TESTS),$(eval $(call guest_elf,$(GUEST_DIR)/xtf-$(t).elf,guests/tests/$(t).c $(GUEST_XTF_SRCS))))
 include guests/testctl/testctl.mk
 

@@ -222,8 +222,10 @@ long blkfront_submit_raw(struct blkfront *bf, const struct keel_blkif_request *r
 
 void blkfront_kick(struct blkfront *bf)
 {
-	if (bf->open && !bf->broken && keel_ring_front_push(&bf->ring))
+	if (bf->open && !bf->broken && keel_ring_front_push(&bf->ring)) {
 		evtchn_send(bf->port);
+		bf->notifications_sent++;
+	}
 }
 
 /* Takes every response the backend published, matching each to its request (R4, R6, B5). */

@@ -43,6 +43,7 @@ struct blkfront {
 	bool     broken;                             /* the backend broke the protocol (R6, B5) */
 	const char *problem;                         /* why open failed or the disk broke, for printing */
 	volatile uint64_t events;                    /* notifications received from the backend */
+	uint64_t notifications_sent;                 /* kicks that notified the backend (R5 said so) */
 } __attribute__((aligned(4096)));
 
 /* A finished request, handed back by blkfront_complete. */

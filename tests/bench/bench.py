@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """bench.py: `make bench`'s system benchmarks: boots Keel under QEMU and Bochs several times and prints one table.
 
-Usage: bench.py [--runs N] [--table FILE] [--only NAME ...]
-  NAME: hypercall-qemu, hypercall-bochs, pingpong, dom0 (boot, lifecycle, block, memory), tcb (default: all).
+Usage: bench.py [--runs N] [--table FILE] [--only NAME ...] [--merge DOC]
+  NAME: hypercall-qemu, hypercall-bochs, pingpong, dom0 (boot, lifecycle, block, memory), ring (block
+  ring throughput on a null disk), tcb (default: all).
 The table (markdown) goes to FILE for tests/bench/update_doc.py; a plain copy goes to stdout.
+With --only and --merge, the rows measured replace theirs in DOC's system table and the
+other rows are kept as they were (the footnote says from which run).
 Measurements are described in docs/performance.md ("System benchmarks").
 """
 import argparse
 import os
+import re
 import sys
 import time
 import traceback
@@ -19,6 +23,10 @@ from bench_stats import Row, markdown, plain, spread
 FLOOR_TRIPS_QEMU, NULL_CALLS_QEMU = 100_000, 50_000
 FLOOR_TRIPS_BOCHS, NULL_CALLS_BOCHS = 200_000, 20_000
 LIFECYCLE_CYCLES = 1000
+RING_REQUESTS, RING_ROUNDS = 5000, 3
+# io/ring.h's goal while streaming (issue 7): fewer than one notification per 64 messages.
+RING_NOTIFY_TARGET = ("< 15.6 (1 per 64)", "<=", 1000 / 64)
+SYSTEM_SECTION = re.compile(r"<!-- system:begin -->\nMeasured (.*?) when the run started\.\n(.*?)<!-- system:end -->", re.S)
 # Guest instructions inside a timed call besides the hypervisor's: call, mov $nr, VMCALL, ret.
 GUEST_INSNS_PER_CALL = 4
 
@@ -116,13 +124,67 @@ def dom0_rows(results):
     ]
 
 
+def ring_rows(results):
+    """ringbench's streams, every round of every boot pooled: MB/s of the blocking streams (the
+    polling ones' in the note), and notifications both ways per 1000 requests, reads and writes together."""
+    def pooled(streams, index):
+        return [r[index] for res in results for stream in streams for r in res.get(stream, [])]
+
+    def median(values, fmt):
+        return fmt.format(spread(values)[1]) if values else "-"
+    rows = []
+    for kib, depth in (("4", 32), ("32", 8)):
+        for op in ("read", "write"):
+            blocking, polling = [f"{kib} KiB {op} blocking"], [f"{kib} KiB {op} polling"]
+            rows.append(Row(f"ring: {kib} KiB {op}s streamed to a null disk, up to {depth} in flight",
+                            "QEMU SVM, 2 CPUs", "MB/s", pooled(blocking, 0),
+                            note=f"blocking: median {median(pooled(blocking, 1), '{:.0f}')} requests/s; "
+                                 f"polling: median {median(pooled(polling, 0), '{:.1f}')} MB/s"))
+        for mode in ("blocking", "polling"):
+            streams = [f"{kib} KiB read {mode}", f"{kib} KiB write {mode}"]
+            rows.append(Row(f"ring notifications, {kib} KiB requests, {mode} (front + back)", "QEMU SVM, 2 CPUs",
+                            "per 1000 requests", pooled(streams, 2), RING_NOTIFY_TARGET,
+                            f"medians per {RING_REQUESTS} requests: front {median(pooled(streams, 3), '{:.0f}')}, "
+                            f"back {median(pooled(streams, 4), '{:.0f}')}"))
+    return rows
+
+
+def merged_table(doc, rows, only, runs):
+    """DOC's system table with 'rows' in place of the rows of the same name and test bed (new
+    ones go before the TCB row), and a footnote for what was kept from the earlier run."""
+    with open(doc) as f:
+        found = SYSTEM_SECTION.search(f.read())
+    if not found:
+        return None
+    new = {tuple(line.split(" | ")[:2]): line for line in markdown(rows).splitlines()[2:]}
+    old = [line for line in found.group(2).splitlines() if line.startswith("|")]
+    header, body = old[:2], old[2:]
+    out, placed = [], set()
+    for line in body:
+        key = tuple(line.split(" | ")[:2])
+        if key in new:
+            out.append(new[key])
+            placed.add(key)
+        else:
+            out.append(line)
+    tcb = next((i for i, line in enumerate(out) if line.startswith("| TCB ")), len(out))
+    out[tcb:tcb] = [line for key, line in new.items() if key not in placed]
+    # After an earlier partial run, the kept rows are still from the run its footnote names.
+    earlier = re.search(r"kept from the run measured (.*?)\.\n", found.group(2))
+    return ("\n".join(header + out) + f"\n\nRows of {', '.join(only)}: {runs} boots (BENCH_RUNS), measured as the "
+            f"line above says; the other rows are kept from the run measured "
+            f"{earlier.group(1) if earlier else found.group(1)}.\n")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
     parser.add_argument("--table")
     parser.add_argument("--only", nargs="*", default=None)
+    parser.add_argument("--merge", help="docs/performance.md: keep its rows that --only does not measure")
     args = parser.parse_args()
-    wanted = set(args.only or ["hypercall-qemu", "hypercall-bochs", "pingpong", "dom0", "tcb"])
+    everything = ["hypercall-qemu", "hypercall-bochs", "pingpong", "dom0", "ring", "tcb"]
+    wanted = set(args.only or everything)
     rows = []
     if "hypercall-qemu" in wanted:
         res = repeat("hypercall QEMU", args.runs, bench_boots.hypercall_qemu, FLOOR_TRIPS_QEMU, NULL_CALLS_QEMU)
@@ -138,6 +200,9 @@ def main():
     if "dom0" in wanted:
         res = repeat("dom0 session", args.runs, bench_boots.dom0_session, LIFECYCLE_CYCLES)
         rows += dom0_rows(res) if res else []
+    if "ring" in wanted:
+        res = repeat("ringbench", args.runs, bench_boots.ringbench, RING_REQUESTS, RING_ROUNDS)
+        rows += ring_rows(res) if res else []
     if "tcb" in wanted:
         lines = tcb_lines.count()
         rows.append(Row("TCB source lines (boot + arch + kernel)", "source", "lines", [sum(lines.values())],
@@ -146,8 +211,11 @@ def main():
     print()
     print(plain(rows))
     if args.table:
+        table = None
+        if args.merge and wanted != set(everything):
+            table = merged_table(args.merge, rows, sorted(wanted), args.runs)
         with open(args.table, "w") as f:
-            f.write(markdown(rows) + f"\n\n{args.runs} boots of each (BENCH_RUNS); "
+            f.write(table or markdown(rows) + f"\n\n{args.runs} boots of each (BENCH_RUNS); "
                     "rates pool every round of every boot.\n")
     return 0 if rows else 1
 

@@ -19,6 +19,7 @@ from harness import BOOT_FAILED, Case, Failure, check  # noqa: E402
 from qemu import Qemu              # noqa: E402
 from test_dom0 import attach_and_read, data_disk  # noqa: E402
 from test_kernel import controller_esp, run_controller  # noqa: E402
+from test_ringbench import RATE as RING_RATE  # noqa: E402
 
 BOCHS_MODEL = "corei7_haswell_4770"    # the model test_kernel's VMX run uses
 GUEST_DONE = r"bench: done|bench: FAIL.*"
@@ -196,3 +197,24 @@ def _block(vm, cli):
     cli.run("destroy disktest1")
     moved = (int(done.group(1)) + int(done.group(2))) * 512
     return {"block_mib_s": moved / seconds / 1048576, "block_bytes": moved}
+
+
+def ringbench(run, requests, rounds):
+    """One QEMU boot: the ringbench guest (config/domains/ringbench.cfg) on dom0's 256 MiB null
+    disk streams 'requests' 4 KiB and 32 KiB READs and WRITEs, 'rounds' times; its own clock.
+    Returns {"4 KiB read blocking": [(MB/s, requests/s, notifications per 1000, front, back), ...], ...}."""
+    case = Case(f"bench-ringbench-{run}")
+    with Qemu(case, make_esp(case, shipped_domains=True), smp=2, mem="1G", interactive=True) as vm:
+        cli = Cli(vm, timeout=600)
+        cli.wait_for(r"dom0: autostart counter: domain \d+", timeout=120)
+        cli.wait_prompt()
+        created = cli.run(f'create ringbench cmdline="requests={requests} rounds={rounds}"')
+        check(re.search(r"created domain \d+", created), f"create ringbench: {created}")
+        _line_times(vm, [], r"domain \d+ \(ringbench\) powered off", 600)
+        shown = attach_and_read(cli, "ringbench", 1)
+    check("ringbench: checks: PASS" in shown and "ringbench: FAIL" not in shown, f"ringbench failed:\n{shown[-1000:]}")
+    out = {}
+    for kib, op, mode, mb_s, per_s, per_1000, front, back, _, _ in RING_RATE.findall(shown):
+        out.setdefault(f"{kib} KiB {op} {mode}", []).append((float(mb_s), int(per_s), float(per_1000), int(front), int(back)))
+    check(len(out) == 8 and all(len(v) == rounds for v in out.values()), f"ringbench printed {out}")
+    return out

@@ -122,6 +122,29 @@ static void test_bad_values(void **state)
 	expect_error(text, "line 1: cmdline too long (max 255 characters)");
 }
 
+/* disk = null:SIZE: a backend-only disk of whole 4 KiB pages; its text is its label. */
+static void test_null_disk(void **state)
+{
+	(void)state;
+	struct domcfg cfg;
+	uint64_t sectors;
+	assert_int_equal(parse(&cfg, "disk = null:256M\n"), 0);
+	assert_true(cfg.has_disk);
+	assert_false(cfg.disk_readonly);
+	assert_string_equal(cfg.disk_label, "null:256M");
+	assert_true(domcfg_null_disk_sectors(cfg.disk_label, &sectors));
+	assert_int_equal(sectors, (256ull << 20) / 512);
+	assert_int_equal(parse(&cfg, "disk = null:4K,ro\n"), 0);
+	assert_true(cfg.disk_readonly);
+	assert_true(domcfg_null_disk_sectors(cfg.disk_label, &sectors));
+	assert_int_equal(sectors, 8);
+	assert_false(domcfg_null_disk_sectors("part:DATA", &sectors));   /* a partition is not null */
+	expect_error("disk = null:0\n", "line 1: bad null disk size in 'null:0' (4K..1T, whole 4K pages)");
+	expect_error("disk = null:3K\n", "line 1: bad null disk size in 'null:3K' (4K..1T, whole 4K pages)");
+	expect_error("disk = null:2T\n", "line 1: bad null disk size in 'null:2T' (4K..1T, whole 4K pages)");
+	expect_error("disk = null:lots\n", "line 1: bad null disk size in 'null:lots' (4K..1T, whole 4K pages)");
+}
+
 static void test_structure_errors(void **state)
 {
 	(void)state;
@@ -195,6 +218,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_memory_forms),
 		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_null_disk),
 		cmocka_unit_test(test_structure_errors),
 		cmocka_unit_test(test_check_requires_name_and_kernel),
 		cmocka_unit_test(test_kernel_slashes_become_backslashes),
