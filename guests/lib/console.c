@@ -96,11 +96,12 @@ static bool wait_until(bool (*ready)(void), uint64_t deadline)
 	uint64_t flags;
 	asm volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
 	bool blocking = flags & RFLAGS_IF;
-	if (blocking)
-		set_timer(deadline);
 	bool ok;
 	while (!(ok = ready()) && time_now_ns() < deadline) {
 		if (blocking) {
+			/* Armed on every turn: the timer is one-shot, and our clock (shared info) may
+			 * still read a hair before the deadline when the hypervisor's timer fires. */
+			set_timer(deadline);
 			keel_sched_block();
 			asm volatile("sti; nop; cli" : : : "memory");   /* take the upcall that woke us */
 		} else {
