@@ -65,6 +65,7 @@ void sched_run(void)
 		irq_disable();
 		uint64_t now = arch_time_ns();
 		timer_run_expired(cpu, now);   /* before sched_lock: it may wake vCPUs */
+		timer_watchdog(cpu, now);
 		spin_lock(&sched_lock);
 		struct vcpu *v = sched_pick(cpu, now);
 		spin_unlock(&sched_lock);

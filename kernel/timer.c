@@ -5,6 +5,7 @@
 #include "config.h"
 #include "evtchn.h"
 #include "keel/event_channel.h"
+#include "log.h"
 #include "sched.h"
 #include "spinlock.h"
 #include "vcpu.h"
@@ -120,6 +121,21 @@ void timer_run_expired(unsigned int cpu, uint64_t now)
 	}
 	note_head(tc);
 	spin_unlock(&tc->lock);
+}
+
+void timer_watchdog(unsigned int self, uint64_t now)
+{
+	static unsigned int reported;   /* one log line, not one per kick */
+	unsigned int cpus = arch_cpus_online();
+	for (unsigned int c = 0; c < cpus && c < MAX_CPUS; c++) {
+		uint64_t due = __atomic_load_n(&timer_cpus[c].next_deadline, __ATOMIC_ACQUIRE);
+		if (c == self || due == TIMER_NEVER || now < due || now - due < TIMER_WATCHDOG_NS)
+			continue;
+		if (!__atomic_fetch_add(&reported, 1, __ATOMIC_RELAXED))
+			pr_warn("timer: CPU %u's timers are %llu ms overdue (a lost interrupt?): kicking it\n", c,
+				(unsigned long long)((now - due) / 1000000));
+		arch_kick_cpu(c);
+	}
 }
 
 void timer_arm_cpu(unsigned int cpu, uint64_t now, uint64_t slice_end)

@@ -38,6 +38,17 @@ void timer_run_expired(unsigned int cpu, uint64_t now);
  */
 void timer_arm_cpu(unsigned int cpu, uint64_t now, uint64_t slice_end);
 
+/*
+ * A CPU whose first timer is this late has missed the interrupt meant to run it, and with
+ * it the interrupt that would make it leave a guest. QEMU 7.2's TCG can lose one (its
+ * #VMEXIT clears a bit of the CPU's pending-interrupt word without the lock other threads
+ * set bits under), and a vCPU that never exits then holds the CPU while the timers queued
+ * there, and the vCPUs sleeping on them, wait for ever.
+ */
+#define TIMER_WATCHDOG_NS 20000000ull
+/* From any CPU's scheduling loop: kicks every other CPU whose timers are that overdue. */
+void timer_watchdog(unsigned int self, uint64_t now);
+
 #define TIMER_NEVER   UINT64_MAX
 #define TIMER_TICK_NS 10000000ull   /* 10 ms */
 
