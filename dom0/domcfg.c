@@ -200,14 +200,16 @@ static int set_disk(struct domcfg *cfg, const char *value, char *why, size_t why
 	for (size_t i = null_disk ? sizeof(DOMCFG_NULL_PREFIX) - 1 : 0; i < label_len; i++)
 		if (!is_name_char(label[i]))
 			goto bad;
-	memcpy(cfg->disk_label, label, label_len);
-	cfg->disk_label[label_len] = '\0';
+	/* Checked in a copy: a refused value must leave the config as it was. */
+	char text[sizeof(cfg->disk_label)];
+	memcpy(text, label, label_len);
+	text[label_len] = '\0';
 	uint64_t sectors;
-	if (null_disk && !domcfg_null_disk_sectors(cfg->disk_label, &sectors)) {
+	if (null_disk && !domcfg_null_disk_sectors(text, &sectors)) {
 		snprintf(why, why_size, "bad null disk size in '%s' (4K..1T, whole 4K pages)", value);
-		cfg->disk_label[0] = '\0';
 		return -1;
 	}
+	memcpy(cfg->disk_label, text, label_len + 1);
 	cfg->disk_readonly = readonly;
 	cfg->has_disk = true;
 	return 0;

@@ -143,6 +143,12 @@ static void test_null_disk(void **state)
 	expect_error("disk = null:3K\n", "line 1: bad null disk size in 'null:3K' (4K..1T, whole 4K pages)");
 	expect_error("disk = null:2T\n", "line 1: bad null disk size in 'null:2T' (4K..1T, whole 4K pages)");
 	expect_error("disk = null:lots\n", "line 1: bad null disk size in 'null:lots' (4K..1T, whole 4K pages)");
+	/* A refused null disk leaves the disk it would have replaced (found by fuzz_domcfg). */
+	assert_int_equal(parse(&cfg, "disk = part:DATA,ro\n"), 0);
+	struct domcfg before = cfg;
+	assert_int_equal(domcfg_override(&cfg, "disk=null:D", err, sizeof(err)), -1);
+	assert_memory_equal(&before, &cfg, sizeof(cfg));
+	assert_string_equal(cfg.disk_label, "DATA");
 }
 
 static void test_structure_errors(void **state)
