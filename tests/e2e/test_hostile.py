@@ -9,8 +9,8 @@ has nothing alarming, and the victim's final check says its pattern is intact.
 
 The seed is new on every run (widening what the suite covers over time) and is part of every
 failure message, so a failure repeats with E2E_HCFUZZ_SEED=S. E2E_HCFUZZ_COUNT overrides the
-number of calls (make test's counts are smaller than the 10^6 / 10^5 of a full run: see
-docs/security.md, "Hostile hypercall fuzzing"), E2E_HCFUZZ_TIMEOUT the time allowed for them.
+number of calls (10^6 under QEMU and 10^5 under Bochs by default: docs/security.md, "Hostile
+hypercall fuzzing"), E2E_HCFUZZ_TIMEOUT the time allowed for them.
 
 The liveness test starts four CPU hogs (guests/hog, 2 vCPUs each, never yielding) at the
 highest weight the hypervisor accepts on a 2-CPU machine, and times `list` round trips over
@@ -33,17 +33,11 @@ PANIC = re.compile(r"panic:|PANIC", re.M)
 # Hypervisor log lines that mean something went wrong inside it (not in a guest).
 ALARMING = re.compile(r"panic|assert|BUG|double fault|\bleak", re.I)
 
-# What fits make test's budget (~2 min under QEMU, ~3 min under Bochs), measured on the idle
-# 2-core host: hcfuzz makes 4,500-9,500 calls/s under QEMU TCG with 4 CPUs (seed-dependent)
-# and ~5,000/s under Bochs, after a boot of ~15 s (QEMU) or ~30 s (Bochs). So Bochs runs the
-# full 10^5; QEMU's full 10^6 (2-4 min of fuzzing) is E2E_HCFUZZ_COUNT away (docs/security.md).
-QEMU_COUNT = 400000
+# The counts the issue asks for: 10^6 calls under QEMU (about 1 minute of fuzzing on an idle
+# 2-core host, 4 CPUs, ~17,000 calls/s since the boot CPU runs no guests; several minutes on
+# a loaded one) and 10^5 under Bochs (~20 s of fuzzing after a ~30 s boot).
+QEMU_COUNT = 1000000
 BOCHS_COUNT = 100000
-# Open bug (issue 7, docs/security.md): under QEMU with 4 CPUs hcfuzz's vCPU 0 sometimes stays
-# blocked for ever after ~140,000 calls (timing-dependent: the same seed passes on a rerun).
-# Until that is found, the QEMU fuzz test runs only with E2E_HCFUZZ_QEMU=1, so it cannot make
-# `make test` flaky; the Bochs one (one CPU, never seen to hang) always runs.
-QEMU_FUZZ_ENABLED = os.environ.get("E2E_HCFUZZ_QEMU") == "1"
 # These bound the fuzzing itself generously (a loaded machine is several times slower).
 QEMU_FUZZ_TIMEOUT = float(os.environ.get("E2E_HCFUZZ_TIMEOUT", 600)) * TIMEOUT_SCALE
 BOCHS_FUZZ_TIMEOUT = float(os.environ.get("E2E_HCFUZZ_TIMEOUT", 400)) * TIMEOUT_SCALE
@@ -164,7 +158,7 @@ def boot(cli, vm):
 
 
 def test_hostile_hcfuzz_qemu_svm(case):
-    """400,000 random hypercalls (E2E_HCFUZZ_COUNT) under SVM: no panic, the CLI answers throughout, the victim's memory is intact."""
+    """10^6 random hypercalls (E2E_HCFUZZ_COUNT) under SVM: no panic, the CLI answers throughout, the victim's memory is intact."""
     count = int(os.environ.get("E2E_HCFUZZ_COUNT", QEMU_COUNT))
     seed = fuzz_seed()
     with Qemu(case, make_esp(case, shipped_domains=True), smp=4, mem="1G", interactive=True) as vm:
@@ -190,6 +184,7 @@ def test_hostile_hcfuzz_bochs_vmx(case):
 
 
 test_hostile_hcfuzz_bochs_vmx.lane = "bochs"
+test_hostile_hcfuzz_qemu_svm.lane = "alone"   # 4 busy vCPUs: no other QEMU beside it
 
 
 def test_hostile_hogs_do_not_starve_dom0(case):
@@ -228,6 +223,3 @@ def test_hostile_hogs_do_not_starve_dom0(case):
 
 test_hostile_hogs_do_not_starve_dom0.lane = "alone"
 
-
-if not QEMU_FUZZ_ENABLED:
-    del test_hostile_hcfuzz_qemu_svm
