@@ -117,8 +117,32 @@ static int set_vcpus(struct domcfg *cfg, const char *value, char *why, size_t wh
 	return 0;
 }
 
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/*
+ * Whether a config file line could hold the value (lib/cfg.c): one that needs quotes
+ * (blanks at either end, a leading '"' or '#', or a '#' after a blank, which would start a
+ * comment) cannot also hold a '"', since quoted values have no escapes. Only an override
+ * can bring such a value; it is refused, so every config dom0 accepts can be written out.
+ */
+static bool writable_value(const char *value)
+{
+	size_t n = strlen(value);
+	bool quote = n && (is_blank(value[0]) || is_blank(value[n - 1]) || value[0] == '"' || value[0] == '#');
+	for (size_t i = 1; i < n; i++)
+		quote |= value[i] == '#' && is_blank(value[i - 1]);
+	return !quote || !strchr(value, '"');
+}
+
 static int set_cmdline(struct domcfg *cfg, const char *value, char *why, size_t why_size)
 {
+	if (!writable_value(value)) {
+		snprintf(why, why_size, "cmdline '%s' needs quotes but holds a '\"' (no config file could say it)", value);
+		return -1;
+	}
 	return copy_text(cfg->cmdline, sizeof(cfg->cmdline), value, "cmdline", why, why_size);
 }
 

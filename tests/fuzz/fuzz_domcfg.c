@@ -51,8 +51,14 @@ static void check_config(const struct domcfg *c)
 	if (c->has_disk) {
 		size_t n = strnlen(c->disk_label, sizeof c->disk_label);
 		FUZZ_CHECK(n > 0 && n < sizeof c->disk_label, "disk label length %zu", n);
-		for (size_t i = 0; i < n; i++)
-			FUZZ_CHECK(is_name_char(c->disk_label[i]), "disk label '%s'", c->disk_label);
+		/* A partition's label is name characters; a null disk keeps "null:SIZE", valid. */
+		uint64_t sectors;
+		if (strncmp(c->disk_label, DOMCFG_NULL_PREFIX, sizeof(DOMCFG_NULL_PREFIX) - 1) == 0)
+			FUZZ_CHECK(domcfg_null_disk_sectors(c->disk_label, &sectors) && sectors > 0,
+				   "null disk '%s'", c->disk_label);
+		else
+			for (size_t i = 0; i < n; i++)
+				FUZZ_CHECK(is_name_char(c->disk_label[i]), "disk label '%s'", c->disk_label);
 	}
 }
 
@@ -90,7 +96,8 @@ static size_t print_config(const struct domcfg *c, char *out, size_t size)
 	PUT("on_reboot", domcfg_action_name(c->on_reboot));
 	if (c->has_disk) {
 		char disk[DOMCFG_DISK_MAX + 16];
-		snprintf(disk, sizeof disk, "part:%s,%s", c->disk_label, c->disk_readonly ? "ro" : "rw");
+		bool null_disk = strncmp(c->disk_label, DOMCFG_NULL_PREFIX, sizeof(DOMCFG_NULL_PREFIX) - 1) == 0;
+		snprintf(disk, sizeof disk, "%s%s,%s", null_disk ? "" : "part:", c->disk_label, c->disk_readonly ? "ro" : "rw");
 		PUT("disk", disk);
 	}
 #undef PUT

@@ -202,6 +202,12 @@ static void test_overrides(void **state)
 	assert_string_equal(err, "override 'colour=red': unknown key 'colour'");
 	assert_int_equal(domcfg_override(&cfg, "memory", err, sizeof(err)), -1);
 	assert_string_equal(err, "override 'memory': expected key=value");
+	/* A cmdline no config file could hold (it needs quotes and has a '"') is refused (fuzz_domcfg). */
+	assert_int_equal(domcfg_override(&cfg, "cmdline=#\"a\"", err, sizeof(err)), -1);
+	assert_string_equal(err, "override 'cmdline=#\"a\"': cmdline '#\"a\"' needs quotes but holds a '\"' (no config file could say it)");
+	assert_string_equal(cfg.cmdline, "x=y z");
+	assert_int_equal(domcfg_override(&cfg, "cmdline=say \"hi\"", err, sizeof(err)), 0);   /* no quotes needed: fine */
+	assert_string_equal(cfg.cmdline, "say \"hi\"");
 	assert_int_equal(domcfg_override(&cfg, "=5", err, sizeof(err)), -1);
 	assert_string_equal(err, "override '=5': expected key=value");
 	assert_int_equal(domcfg_override(&cfg, "a_key_longer_than_thirty_two_bytes_x=1", err, sizeof(err)), -1);
